@@ -1,0 +1,105 @@
+#!/bin/bash
+# Runs every test suite of hotel_agent and prints one line per stage with its
+# time, then the total as "N passed, N failed". Exits non-zero on any failure.
+#
+# Called by `make test` after the build and `make install`. The suites that
+# need a server run inside one throwaway cluster (pg_virtualenv), started with
+# pg_cron preloaded; nothing outside that cluster is touched.
+set -u
+cd "$(dirname "$0")/.."
+
+PG_VERSION=${PG_VERSION:-15}
+export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/$PG_VERSION/bin/pg_config}
+LOG_DIR=${LOG_DIR:-build/test-logs}
+mkdir -p "$LOG_DIR"
+
+passed=0
+failed=0
+failed_names=()
+
+# count NAME OK: records one test result.
+count() {
+	if [ "$2" = ok ]; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		failed_names+=("$1")
+	fi
+}
+
+# stage NAME COMMAND...: runs a stage, logs it, prints its time.
+stage() {
+	local name=$1
+	shift
+	local start=$SECONDS
+	local log="$LOG_DIR/$name.log"
+	"$@" >"$log" 2>&1
+	local rc=$?
+	printf '%-28s %s  (%ds, log: %s)\n' "$name" "$([ $rc = 0 ] && echo ok || echo FAILED)" $((SECONDS - start)) "$log"
+	[ $rc = 0 ] || tail -n 40 "$log"
+	return $rc
+}
+
+# The checked-in install script must be what the fragments assemble to.
+check_sql_script() {
+	local tmp
+	tmp=$(mktemp)
+	sh tools/assemble-sql.sh $(ls sql/parts/*.sql | sort) >"$tmp"
+	diff -u sql/hotel_agent--1.0.0.sql "$tmp"
+	local rc=$?
+	rm -f "$tmp"
+	[ $rc = 0 ] || echo "sql/hotel_agent--1.0.0.sql is stale: run make and commit it"
+	return $rc
+}
+stage sql-script-fresh check_sql_script && count sql-script-fresh ok || count sql-script-fresh fail
+
+# Pure-C cores: unit tests and fuzzing, outside the server.
+if grep -q '^unit:' mk/cores.mk 2>/dev/null; then
+	stage unit make -s unit && count unit ok || count unit fail
+	stage fuzz make -s fuzz && count fuzz ok || count fuzz fail
+fi
+
+# Everything that needs a server, in one throwaway cluster.
+server_suites() {
+	local rc=0
+	# pg_regress (test/sql, expected/) and isolation specs (test/specs).
+	make -s installcheck PG_CONFIG="$PG_CONFIG" || rc=1
+	[ -f regression.diffs ] && cat regression.diffs
+	[ -f output_iso/regression.diffs ] && cat output_iso/regression.diffs
+	# TAP tests (test/t/*.pl) against the same cluster.
+	if ls test/t/*.pl >/dev/null 2>&1; then
+		prove -v test/t/*.pl || rc=1
+	fi
+	return $rc
+}
+export -f server_suites
+start=$SECONDS
+pg_virtualenv -v "$PG_VERSION" \
+	-o "shared_preload_libraries=pg_cron" \
+	-o "cron.database_name=contrib_regression" \
+	-o "TimeZone=UTC" \
+	bash -c server_suites >"$LOG_DIR/server.log" 2>&1
+server_rc=$?
+printf '%-28s %s  (%ds, log: %s)\n' server-suites "$([ $server_rc = 0 ] && echo ok || echo FAILED)" $((SECONDS - start)) "$LOG_DIR/server.log"
+
+# One result per regression test, isolation spec and TAP file.
+while read -r name result; do
+	count "$name" "$result"
+done < <(sed -nE 's/^(test| +)? *([A-Za-z0-9_-]+) +\.\.\. (ok|FAILED|failed).*/\2 \3/p' "$LOG_DIR/server.log" |
+	sed -E 's/ (FAILED|failed)$/ fail/')
+while read -r name result; do
+	count "$name" "$result"
+done < <(sed -nE 's#^(test/t/[^ ]+\.pl) \.+ *(ok)$#\1 \2#p; s#^(test/t/[^ ]+\.pl) \.+ *(.*[Ff]ail.*|Dubious.*)$#\1 fail#p' "$LOG_DIR/server.log")
+if [ $server_rc != 0 ] && [ ${#failed_names[@]} = 0 ]; then
+	# The cluster itself failed (or a suite failed without naming a test).
+	tail -n 60 "$LOG_DIR/server.log"
+	count server-suites fail
+fi
+
+echo
+if [ $failed != 0 ]; then
+	echo "failed: ${failed_names[*]}"
+	[ $server_rc != 0 ] && tail -n 80 "$LOG_DIR/server.log"
+fi
+echo "$passed passed, $failed failed"
+[ $failed = 0 ]

@@ -1,0 +1,41 @@
+#!/bin/sh
+# Installs the Debian 12 packages that building, testing and benchmarking
+# hotel_agent need, and only those that are missing. Runs as root (apt-get);
+# as another user it prints the command to run instead.
+set -e
+
+packages="
+	build-essential
+	postgresql-15
+	postgresql-server-dev-15
+	postgresql-15-cron
+	libpcre2-dev
+	clang
+	libclang-rt-14-dev
+	libipc-run-perl
+	libphonenumber-dev
+	pgbouncer
+	python3-asyncpg
+"
+
+missing=""
+for p in $packages; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+		missing="$missing $p"
+	fi
+done
+
+if [ -z "$missing" ]; then
+	echo "deps: all build and test packages are installed"
+	exit 0
+fi
+
+echo "deps: installing:$missing"
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: not root; run: sudo apt-get update && sudo apt-get install -y$missing" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing
