@@ -68,7 +68,7 @@ server_suites() {
 	[ -f output_iso/regression.diffs ] && cat output_iso/regression.diffs
 	# TAP tests (test/t/*.pl) against the same cluster.
 	if ls test/t/*.pl >/dev/null 2>&1; then
-		prove -v test/t/*.pl || rc=1
+		prove test/t/*.pl || rc=1
 	fi
 	return $rc
 }
