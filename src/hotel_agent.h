@@ -16,12 +16,36 @@
 /*
  * identifier.c: normalisation of a raw identifier (phone number or e-mail)
  * for C callers.  region is NULL (no default region) or a NUL-terminated
- * ISO 3166 alpha-2 code; an unknown region always raises 22023.
+ * ISO 3166 alpha-2 code; an unknown region always raises 22023 (check it once
+ * with identifier_region_or_error when it comes from SQL).
  */
+/* Checks a default region (len bytes, any case); returns it upper-cased in buf, or raises 22023. */
+extern const char *identifier_region_or_error(const char *region, size_t len, char buf[3]);
 /* Returns the palloc'd canonical key, or NULL when raw is not a valid identifier. */
 extern char *identifier_try_normalize(const char *raw, size_t len, const char *region);
 /* Returns the palloc'd canonical key; raises 22P02 when raw is invalid. */
 extern char *identifier_normalize_or_error(const char *raw, size_t len, const char *region);
+
+/*
+ * extschema.c: the schema holding the extension's tables (the schema given
+ * to CREATE EXTENSION, usually public).  C code must never assume public.
+ *
+ * hotel_agent_tables_schema() returns the schema's name, already quoted for
+ * use in SQL; it is looked up once per backend and forgotten whenever any
+ * schema changes (so DROP/CREATE EXTENSION is noticed).  Raises 55000 when
+ * the extension is not installed in the current database.
+ *
+ * hotel_agent_qualified_table("users") returns a palloc'd, quoted
+ * "schema"."users" for building SPI queries.
+ *
+ * hotel_agent_schema_generation() changes whenever the cached schema is
+ * forgotten: code that keeps SPI plans built from qualified names
+ * (SPI_keepplan) compares it with the value seen when preparing and
+ * re-prepares when it differs.  Call hotel_agent_tables_schema() first.
+ */
+extern const char *hotel_agent_tables_schema(void);
+extern char *hotel_agent_qualified_table(const char *relname);
+extern uint64 hotel_agent_schema_generation(void);
 
 /* Each concern that registers settings does it from here (hotel_agent.c). */
 extern void password_history_define_gucs(void);

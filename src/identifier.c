@@ -31,25 +31,17 @@
 #define QUOTED_INPUT_MAX 64
 
 /*
- * The region argument as a NUL-terminated upper-case code in buf, or NULL
- * when the argument is SQL NULL.  Raises 22023 for a region the metadata
- * does not know: a bad region is a caller's mistake, not bad data.
+ * A default region as a NUL-terminated upper-case code in buf.  Raises 22023
+ * for a region the metadata does not know: a bad region is a caller's
+ * mistake, not bad data, so even the try_ functions raise it.
  */
-static const char *
-region_argument(FunctionCallInfo fcinfo, int argno, char buf[3])
+const char *
+identifier_region_or_error(const char *region, size_t len, char buf[3])
 {
-	text	   *region;
-	const char *p;
-
-	if (PG_NARGS() <= argno || PG_ARGISNULL(argno))
-		return NULL;
-
-	region = PG_GETARG_TEXT_PP(argno);
-	p = VARDATA_ANY(region);
-	if (VARSIZE_ANY_EXHDR(region) == 2)
+	if (len == 2)
 	{
-		buf[0] = pg_ascii_toupper((unsigned char) p[0]);
-		buf[1] = pg_ascii_toupper((unsigned char) p[1]);
+		buf[0] = pg_ascii_toupper((unsigned char) region[0]);
+		buf[1] = pg_ascii_toupper((unsigned char) region[1]);
 		buf[2] = '\0';
 		if (e164_region_is_known(buf))
 			return buf;
@@ -57,11 +49,23 @@ region_argument(FunctionCallInfo fcinfo, int argno, char buf[3])
 
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown region code: \"%s\"",
-					text_to_cstring(region)),
+			 errmsg("unknown region code: \"%s\"", pnstrdup(region, Min(len, 16))),
 			 errdetail("The default region must be an ISO 3166-1 alpha-2 code known to the phone number metadata."),
 			 errhint("Use a code such as AR, MX, US or GB, or NULL for numbers written in international format.")));
 	return NULL;				/* keep compiler quiet */
+}
+
+/* The region argument argno (NULL when SQL NULL), checked as above. */
+static const char *
+region_argument(FunctionCallInfo fcinfo, int argno, char buf[3])
+{
+	text	   *region;
+
+	if (PG_NARGS() <= argno || PG_ARGISNULL(argno))
+		return NULL;
+	region = PG_GETARG_TEXT_PP(argno);
+	return identifier_region_or_error(VARDATA_ANY(region),
+									  VARSIZE_ANY_EXHDR(region), buf);
 }
 
 /*
@@ -202,6 +206,8 @@ normalize_identifier_internal(const char *raw, size_t len, const char *region,
 								buf);
 		if (result == E164_OK)
 			return pstrdup(buf);
+		if (result == E164_UNKNOWN_REGION)
+			(void) identifier_region_or_error(region, strlen(region), buf);
 		if (raise_errors)
 			report_bad_phone(raw, len, result);
 		return NULL;

@@ -26,7 +26,7 @@ else
 	runner="$pgxs/test/isolation/pg_isolation_regress --dbname=isolation_regression"
 fi
 echo "output: $out"
-exec pg_virtualenv -v "$PG_VERSION" \
+exec pg_virtualenv -t -v "$PG_VERSION" \
 	-o "shared_preload_libraries=pg_cron" \
 	-o "cron.database_name=contrib_regression" \
 	-o "TimeZone=UTC" \

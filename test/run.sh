@@ -74,7 +74,7 @@ server_suites() {
 }
 export -f server_suites
 start=$SECONDS
-pg_virtualenv -v "$PG_VERSION" \
+pg_virtualenv -t -v "$PG_VERSION" \
 	-o "shared_preload_libraries=pg_cron" \
 	-o "cron.database_name=contrib_regression" \
 	-o "TimeZone=UTC" \

@@ -32,7 +32,7 @@ export -f run_benchmarks
 export selected
 
 start=$SECONDS
-pg_virtualenv -v "$PG_VERSION" \
+pg_virtualenv -t -v "$PG_VERSION" \
 	-o "TimeZone=UTC" \
 	-o "shared_buffers=1GB" \
 	-o "max_wal_size=4GB" \
