@@ -56,9 +56,16 @@ FROM (VALUES
 	('  Guest.Name@Example.COM  ', NULL),
 	('reservas@Hotel-ABC.com.ar', 'AR'),
 	('011 15-1234-5678', 'AR'),
-	('447946095800', NULL)
+	('447946095800', NULL),
+	('whatsapp:5491112345678', NULL)
 ) AS t(raw, region)
 ORDER BY raw, region;
+
+-- Only bare digit strings are read as international without a region: a
+-- formatted national number needs its region.
+SELECT pg_temp.outcome($$SELECT hotel_agent.normalize_identifier('(11) 97777-6666')$$);
+SELECT pg_temp.outcome($$SELECT hotel_agent.normalize_identifier('54 9 11 1234 5678')$$);
+SELECT hotel_agent.normalize_identifier('(11) 97777-6666', 'BR');
 
 -- Every error reason: 22P02 with a detail naming it, and a hint.
 SELECT raw, region, pg_temp.outcome(format('SELECT hotel_agent.normalize_e164(%L, %L)', raw, region)) AS outcome
