@@ -183,3 +183,768 @@ CREATE FUNCTION hotel_agent.version() RETURNS text
 AS 'MODULE_PATHNAME', 'hotel_agent_version'
 LANGUAGE C STABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION hotel_agent.version() IS 'Version of the loaded hotel_agent library';
+
+-- ---------------------------------------------------------------------
+-- sql/parts/20_identifier.sql
+-- ---------------------------------------------------------------------
+
+-- Identifier normalisation: phone numbers to E.164, e-mails to one canonical
+-- form. The parsing is native C (src/e164.c, src/email.c) driven by
+-- libphonenumber metadata compiled into the library.
+--
+-- IMMUTABLE: the result depends only on the arguments and on the metadata
+-- compiled into this version of the library. A metadata update ships as a new
+-- extension version, after which expression indexes on these functions must
+-- be rebuilt (REINDEX), as the README says.
+--
+-- Not STRICT where default_region may be NULL: NULL means "no default
+-- region", not "unknown". A NULL raw input returns NULL.
+
+CREATE FUNCTION hotel_agent.normalize_e164(raw text, default_region text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'hotel_agent_normalize_e164'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION hotel_agent.normalize_e164(text, text) IS
+'Phone number to E.164 (+ and up to 15 digits); raises 22P02 on an invalid number, 22023 on an unknown region';
+
+CREATE FUNCTION hotel_agent.try_normalize_e164(raw text, default_region text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'hotel_agent_try_normalize_e164'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION hotel_agent.try_normalize_e164(text, text) IS
+'Like normalize_e164, but NULL instead of an error for an invalid number';
+
+CREATE FUNCTION hotel_agent.normalize_identifier(raw text, default_region text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'hotel_agent_normalize_identifier'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION hotel_agent.normalize_identifier(text, text) IS
+'E-mail to trimmed lower case, anything else (tel:, whatsapp:, WhatsApp JIDs) to E.164';
+
+CREATE FUNCTION hotel_agent.try_normalize_identifier(raw text, default_region text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'hotel_agent_try_normalize_identifier'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION hotel_agent.try_normalize_identifier(text, text) IS
+'Like normalize_identifier, but NULL instead of an error for an invalid identifier';
+
+CREATE FUNCTION hotel_agent.phone_match_keys(e164 text)
+RETURNS text[]
+AS 'MODULE_PATHNAME', 'hotel_agent_phone_match_keys'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION hotel_agent.phone_match_keys(text) IS
+'The keys one subscriber is known under: the E.164 number first, then its variants (AR mobile 9, MX legacy 1, BR ninth digit)';
+
+CREATE FUNCTION hotel_agent.e164_metadata_version()
+RETURNS text
+AS 'MODULE_PATHNAME', 'hotel_agent_e164_metadata_version'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION hotel_agent.e164_metadata_version() IS
+'The libphonenumber metadata release the phone tables were generated from';
+
+-- ---------------------------------------------------------------------
+-- sql/parts/30_tenant.sql
+-- ---------------------------------------------------------------------
+
+-- Tenant resolution: which hotel is a guest writing to?
+--
+-- tenant_user_identifiers.identifier holds normalised keys only (E.164 for
+-- phones, canonical lower case for e-mails), enforced by a trigger, so that
+-- "+54 9 11 1234-5678" and "5491112345678" are one guest. Lookups normalise
+-- the raw input the same way and probe the unique index (src/tenant.c).
+
+-- Normalisation on write.
+CREATE FUNCTION hotel_agent.normalize_identifier_trigger() RETURNS trigger
+AS 'MODULE_PATHNAME', 'hotel_agent_normalize_identifier_trigger'
+LANGUAGE C;
+COMMENT ON FUNCTION hotel_agent.normalize_identifier_trigger() IS
+'Trigger on tenant_user_identifiers: stores normalize_identifier(identifier); rejects invalid identifiers and reports a key that already belongs to a tenant (23505, naming the tenant)';
+
+CREATE TRIGGER hotel_agent_normalize_identifier
+    BEFORE INSERT OR UPDATE ON @extschema@.tenant_user_identifiers
+    FOR EACH ROW
+    EXECUTE FUNCTION hotel_agent.normalize_identifier_trigger();
+
+-- Resolution on read (hot path: C, no SET clause; it qualifies everything).
+CREATE FUNCTION hotel_agent.resolve_tenant(identifier text, default_region text DEFAULT NULL)
+RETURNS text
+AS 'MODULE_PATHNAME', 'hotel_agent_resolve_tenant'
+LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION hotel_agent.resolve_tenant(text, text) IS
+'Slug (tenants.tenant_id) of the active tenant owning a raw phone number or e-mail; NULL when unknown, inactive or not a valid identifier';
+
+CREATE FUNCTION hotel_agent.resolve_tenant_info(identifier text, default_region text DEFAULT NULL,
+    OUT tenant_pk integer,
+    OUT tenant_id text,
+    OUT name text,
+    OUT status text,
+    OUT business_hours_start integer,
+    OUT business_hours_end integer,
+    OUT business_hours_timezone text,
+    OUT open_now boolean,
+    OUT matched_key text)
+RETURNS SETOF record
+AS 'MODULE_PATHNAME', 'hotel_agent_resolve_tenant_info'
+LANGUAGE C STABLE PARALLEL SAFE ROWS 1;
+COMMENT ON FUNCTION hotel_agent.resolve_tenant_info(text, text) IS
+'The active tenant owning a raw phone number or e-mail, with its business hours, whether it is open now and the key that matched; no row when resolve_tenant() returns NULL';
+
+CREATE FUNCTION hotel_agent.tenant_is_open(tenant_slug text, at timestamptz DEFAULT pg_catalog.now())
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'hotel_agent_tenant_is_open'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION hotel_agent.tenant_is_open(text, timestamptz) IS
+'Whether a tenant is within its business hours at a given time (hours 0-23 in business_hours_timezone, NULL hours: around the clock, NULL zone: UTC)';
+
+-- Diagnosis: what resolve_tenant() does with an input, step by step. It
+-- follows the same rules as src/tenant.c (the first key with a row
+-- decides) and reports resolve_tenant()'s own answer next to its reasoning,
+-- so a disagreement would show. It catches the normaliser's error, which
+-- needs a subtransaction: PARALLEL UNSAFE.
+CREATE FUNCTION hotel_agent.explain_resolution(identifier text, default_region text DEFAULT NULL,
+    OUT input text,
+    OUT region text,
+    OUT normalized text,
+    OUT normalization_error text,
+    OUT keys_tried text[],
+    OUT matched_key text,
+    OUT identifier_id integer,
+    OUT identifier_created_at timestamp,
+    OUT tenant_pk integer,
+    OUT tenant_id text,
+    OUT tenant_status text,
+    OUT resolves_to text,
+    OUT verdict text)
+RETURNS record
+LANGUAGE plpgsql STABLE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    k text;
+    bad_region boolean := false;
+    err_detail text;
+    t_slug text;
+    t_status text;
+BEGIN
+    input := explain_resolution.identifier;
+    region := explain_resolution.default_region;
+    keys_tried := ARRAY[]::text[];
+
+    IF input IS NULL THEN
+        verdict := 'no identifier given: resolve_tenant returns NULL';
+        RETURN;
+    END IF;
+
+    BEGIN
+        normalized := hotel_agent.normalize_identifier(input, region);
+    EXCEPTION WHEN invalid_text_representation OR invalid_parameter_value THEN
+        GET STACKED DIAGNOSTICS err_detail = PG_EXCEPTION_DETAIL;
+        normalization_error := SQLERRM
+            || CASE WHEN err_detail <> '' THEN ' (' || rtrim(err_detail, '.') || ')' ELSE '' END;
+        bad_region := (SQLSTATE = '22023');
+    END;
+    IF bad_region THEN
+        verdict := format('the default region is not valid: resolve_tenant raises this error; %s',
+                          normalization_error);
+        RETURN;
+    ELSIF normalized IS NULL THEN
+        verdict := format('not a valid identifier: resolve_tenant returns NULL; %s',
+                          coalesce(normalization_error, 'the normaliser returned NULL'));
+        RETURN;
+    END IF;
+
+    IF left(normalized, 1) = '+' THEN
+        keys_tried := hotel_agent.phone_match_keys(normalized);
+    END IF;
+    IF coalesce(cardinality(keys_tried), 0) = 0 THEN
+        keys_tried := ARRAY[normalized];
+    END IF;
+
+    -- The first key with a row decides, like resolve_tenant().
+    FOREACH k IN ARRAY keys_tried LOOP
+        SELECT i.id, i.identifier, i.created_at, i.tenant_id
+          INTO identifier_id, matched_key, identifier_created_at, tenant_pk
+          FROM @extschema@.tenant_user_identifiers i
+         WHERE i.identifier OPERATOR(pg_catalog.=) k;
+        EXIT WHEN FOUND;
+    END LOOP;
+
+    resolves_to := hotel_agent.resolve_tenant(input, region);
+
+    IF identifier_id IS NULL THEN
+        verdict := format('unknown identifier: no row for %s: resolve_tenant returns NULL',
+                          CASE WHEN cardinality(keys_tried) = 1 THEN 'key ' || keys_tried[1]
+                               ELSE 'any of the keys ' || array_to_string(keys_tried, ', ') END);
+    ELSE
+        SELECT t.tenant_id, t.status INTO t_slug, t_status
+          FROM @extschema@.tenants t
+         WHERE t.id OPERATOR(pg_catalog.=) tenant_pk;
+        tenant_id := t_slug;
+        tenant_status := t_status;
+        IF t_slug IS NULL THEN
+            verdict := format('identifier %s points to tenant id %s, which does not exist: resolve_tenant returns NULL',
+                              matched_key, tenant_pk);
+        ELSIF t_status IS DISTINCT FROM 'active' THEN
+            verdict := format('identifier %s belongs to tenant "%s", whose status is "%s", not "active": resolve_tenant returns NULL',
+                              matched_key, t_slug, t_status);
+        ELSIF matched_key = normalized THEN
+            verdict := format('resolves to tenant "%s" (exact match on %s)', t_slug, matched_key);
+        ELSE
+            verdict := format('resolves to tenant "%s" through the alias %s of %s (the number is stored in another form)',
+                              t_slug, matched_key, normalized);
+        END IF;
+    END IF;
+
+    IF resolves_to IS DISTINCT FROM
+       (CASE WHEN t_status = 'active' THEN t_slug END) THEN
+        verdict := format('INCONSISTENT: resolve_tenant returns %s but the steps above say %s; report this as a bug',
+                          coalesce(quote_literal(resolves_to), 'NULL'),
+                          coalesce(quote_literal(CASE WHEN t_status = 'active' THEN t_slug END), 'NULL'));
+    END IF;
+END;
+$$;
+COMMENT ON FUNCTION hotel_agent.explain_resolution(text, text) IS
+'Diagnosis of resolve_tenant() for one input: normalised form or normalisation error, keys tried, matched identifier row, tenant status and a one-line verdict';
+
+-- Management.
+CREATE FUNCTION hotel_agent.add_tenant_identifier(tenant_slug text, identifier text,
+                                                  default_region text DEFAULT NULL)
+RETURNS text
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    pk integer;
+    key text;
+    owner_pk integer;
+BEGIN
+    IF tenant_slug IS NULL OR identifier IS NULL THEN
+        RAISE EXCEPTION 'tenant slug and identifier must not be null'
+            USING ERRCODE = 'null_value_not_allowed',
+                  DETAIL = 'add_tenant_identifier() maps one identifier to one tenant.',
+                  HINT = 'Pass the tenant''s slug (tenants.tenant_id) and a phone number or e-mail.';
+    END IF;
+
+    SELECT t.id INTO pk FROM @extschema@.tenants t
+     WHERE t.tenant_id OPERATOR(pg_catalog.=) add_tenant_identifier.tenant_slug;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION 'tenant "%" does not exist', tenant_slug
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = format('No row of tenants has tenant_id "%s".', tenant_slug),
+                  HINT = 'Pass the tenant''s slug (tenants.tenant_id), not its numeric id.';
+    END IF;
+
+    -- Normalised here for the default region; the trigger finds it canonical.
+    key := hotel_agent.normalize_identifier(add_tenant_identifier.identifier,
+                                            add_tenant_identifier.default_region);
+
+    -- Adding an identifier the tenant already has is not an error.
+    SELECT i.tenant_id INTO owner_pk FROM @extschema@.tenant_user_identifiers i
+     WHERE i.identifier OPERATOR(pg_catalog.=) key;
+    IF FOUND AND owner_pk OPERATOR(pg_catalog.=) pk THEN
+        RETURN key;
+    END IF;
+
+    -- Another tenant's key: the trigger raises 23505 naming that tenant.
+    INSERT INTO @extschema@.tenant_user_identifiers (tenant_id, identifier)
+    VALUES (pk, key)
+    RETURNING tenant_user_identifiers.identifier INTO key;
+    RETURN key;
+END;
+$$;
+COMMENT ON FUNCTION hotel_agent.add_tenant_identifier(text, text, text) IS
+'Maps a phone number or e-mail (normalised, national numbers read in default_region) to a tenant given by slug; returns the stored key';
+
+CREATE FUNCTION hotel_agent.remove_tenant_identifier(identifier text)
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    key text := hotel_agent.normalize_identifier(remove_tenant_identifier.identifier);
+BEGIN
+    DELETE FROM @extschema@.tenant_user_identifiers i
+     WHERE i.identifier OPERATOR(pg_catalog.=) key;
+    RETURN FOUND;
+END;
+$$;
+COMMENT ON FUNCTION hotel_agent.remove_tenant_identifier(text) IS
+'Removes the mapping of a phone number or e-mail (any spelling of it) to its tenant; false when there was none';
+
+-- ---------------------------------------------------------------------
+-- sql/parts/40_password_history.sql
+-- ---------------------------------------------------------------------
+
+-- Password history: the newest hotel_agent.password_history_keep hashes per
+-- user (default 10, 0 = all), pruned per user on every insert (src/password.c).
+
+CREATE FUNCTION hotel_agent.password_history_keep() RETURNS integer
+AS 'MODULE_PATHNAME', 'hotel_agent_password_history_keep'
+LANGUAGE C STABLE PARALLEL SAFE;
+COMMENT ON FUNCTION hotel_agent.password_history_keep() IS
+'Effective value of the setting hotel_agent.password_history_keep (0 = keep every hash)';
+
+-- Not STRICT: keep NULL means the setting. A NULL user_id gives NULL.
+CREATE FUNCTION hotel_agent.prune_password_history(user_id text, keep integer DEFAULT NULL)
+RETURNS integer
+AS 'MODULE_PATHNAME', 'hotel_agent_prune_password_history'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION hotel_agent.prune_password_history(text, integer) IS
+'Deletes the user''s password hashes beyond the newest keep (ties broken by id); returns how many';
+
+CREATE FUNCTION hotel_agent.password_history_prune() RETURNS trigger
+AS 'MODULE_PATHNAME', 'hotel_agent_password_history_prune'
+LANGUAGE C VOLATILE PARALLEL UNSAFE;
+COMMENT ON FUNCTION hotel_agent.password_history_prune() IS
+'AFTER INSERT trigger on password_history: prunes the inserting user to hotel_agent.password_history_keep hashes';
+
+CREATE TRIGGER password_history_prune
+    AFTER INSERT ON @extschema@.password_history
+    FOR EACH ROW
+    EXECUTE FUNCTION hotel_agent.password_history_prune();
+
+-- The backlog: users over the limit, found through idx_password_history_user_id
+-- (in user_id order, so a LIMIT stops the scan early), each pruned with one
+-- probe of the same index.
+CREATE FUNCTION hotel_agent.prune_all_password_history(keep integer DEFAULT NULL,
+                                                       max_users integer DEFAULT 1000)
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    k integer := coalesce(keep, hotel_agent.password_history_keep());
+    deleted bigint;
+BEGIN
+    IF k < 0 THEN
+        RAISE EXCEPTION USING ERRCODE = '22023',
+            MESSAGE = 'keep must not be negative',
+            DETAIL = format('The value given was %s.', k),
+            HINT = 'Use 0 to keep every hash, or NULL for the setting hotel_agent.password_history_keep.';
+    END IF;
+    IF max_users < 0 THEN
+        RAISE EXCEPTION USING ERRCODE = '22023',
+            MESSAGE = 'max_users must not be negative',
+            DETAIL = format('The value given was %s.', max_users),
+            HINT = 'Use NULL to prune every user over the limit.';
+    END IF;
+    IF k = 0 OR max_users = 0 THEN
+        RETURN 0;
+    END IF;
+
+    WITH over AS (
+        SELECT h.user_id
+        FROM @extschema@.password_history h
+        GROUP BY h.user_id
+        HAVING count(*) > k
+        ORDER BY h.user_id
+        LIMIT max_users
+    ), doomed AS (
+        SELECT d.ctid
+        FROM over o
+        CROSS JOIN LATERAL (
+            SELECT x.ctid
+            FROM @extschema@.password_history x
+            WHERE x.user_id = o.user_id
+            ORDER BY x.created_at DESC, x.id DESC
+            OFFSET k
+        ) d
+    )
+    DELETE FROM @extschema@.password_history p
+    USING doomed
+    WHERE p.ctid = doomed.ctid;
+    GET DIAGNOSTICS deleted = ROW_COUNT;
+    RETURN deleted;
+END;
+$$;
+COMMENT ON FUNCTION hotel_agent.prune_all_password_history(integer, integer) IS
+'Prunes up to max_users users (NULL = all) that are over the limit; returns the number of rows deleted';
+
+-- Newest first: what the backend compares a new password against.
+CREATE FUNCTION hotel_agent.password_history_hashes(user_id text, last_n integer DEFAULT NULL)
+RETURNS SETOF text
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    n integer := coalesce(last_n, hotel_agent.password_history_keep());
+BEGIN
+    IF n < 0 THEN
+        RAISE EXCEPTION USING ERRCODE = '22023',
+            MESSAGE = 'last_n must not be negative',
+            DETAIL = format('The value given was %s.', n),
+            HINT = 'Use 0 for every stored hash, or NULL for the setting hotel_agent.password_history_keep.';
+    END IF;
+    RETURN QUERY
+        SELECT h.password_hash::text
+        FROM @extschema@.password_history h
+        WHERE h.user_id = password_history_hashes.user_id
+        ORDER BY h.created_at DESC, h.id DESC
+        LIMIT nullif(n, 0);
+END;
+$$;
+COMMENT ON FUNCTION hotel_agent.password_history_hashes(text, integer) IS
+'The user''s newest last_n password hashes, newest first (NULL = the setting, 0 = all)';
+
+-- ---------------------------------------------------------------------
+-- sql/parts/50_sessions.sql
+-- ---------------------------------------------------------------------
+
+-- Sessions (JWT jti): validity check, revocation, bounded clean-up.
+-- expires_at is a UTC wall-clock time (timestamp without time zone), so
+-- every comparison uses (now() AT TIME ZONE 'UTC'), whatever the session's
+-- TimeZone.
+
+-- The hot path (every request): C, one probe of the token_jti index through
+-- a cached plan; no SET clause (see src/session.c).
+CREATE FUNCTION hotel_agent.session_is_active(jti text) RETURNS boolean
+AS 'MODULE_PATHNAME', 'hotel_agent_session_is_active'
+LANGUAGE C STABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION hotel_agent.session_is_active(text) IS
+'True when the session exists, is not revoked and has not expired';
+
+CREATE FUNCTION hotel_agent.revoke_session(jti text) RETURNS boolean
+LANGUAGE sql VOLATILE STRICT PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH revoked AS (
+        UPDATE @extschema@.user_sessions s
+        SET is_revoked = true
+        WHERE s.token_jti = revoke_session.jti AND NOT s.is_revoked
+        RETURNING 1
+    )
+    SELECT EXISTS (SELECT 1 FROM revoked);
+$$;
+COMMENT ON FUNCTION hotel_agent.revoke_session(text) IS
+'Revokes the session; true when this call revoked it, false when it does not exist or was already revoked';
+
+CREATE FUNCTION hotel_agent.revoke_user_sessions(user_id text) RETURNS integer
+LANGUAGE sql VOLATILE STRICT PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    WITH revoked AS (
+        UPDATE @extschema@.user_sessions s
+        SET is_revoked = true
+        WHERE s.user_id = revoke_user_sessions.user_id
+          AND NOT s.is_revoked
+          AND s.expires_at > (now() AT TIME ZONE 'UTC')
+        RETURNING 1
+    )
+    SELECT count(*)::integer FROM revoked;
+$$;
+COMMENT ON FUNCTION hotel_agent.revoke_user_sessions(text) IS
+'Revokes every active session of the user; returns how many';
+
+-- Oldest first through idx_user_sessions_expires_at; rows locked by someone
+-- else (a revocation in progress) are left for the next batch.
+CREATE FUNCTION hotel_agent.cleanup_expired_sessions(grace interval DEFAULT '7 days',
+                                                     max_rows integer DEFAULT 10000)
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    deleted bigint;
+BEGIN
+    IF grace IS NULL OR grace < interval '0' THEN
+        RAISE EXCEPTION USING ERRCODE = '22023',
+            MESSAGE = 'grace must be a non-negative interval',
+            DETAIL = format('The value given was %s.', coalesce(grace::text, 'NULL')),
+            HINT = 'Sessions are deleted once they have been expired for longer than grace, e.g. ''7 days''.';
+    END IF;
+    IF max_rows < 0 THEN
+        RAISE EXCEPTION USING ERRCODE = '22023',
+            MESSAGE = 'max_rows must not be negative',
+            DETAIL = format('The value given was %s.', max_rows),
+            HINT = 'Use NULL to delete every expired session in one transaction.';
+    END IF;
+
+    DELETE FROM @extschema@.user_sessions s
+    WHERE s.ctid = ANY (ARRAY(
+        SELECT x.ctid
+        FROM @extschema@.user_sessions x
+        WHERE x.expires_at < (now() AT TIME ZONE 'UTC') - grace
+        ORDER BY x.expires_at
+        LIMIT max_rows
+        FOR UPDATE SKIP LOCKED));
+    GET DIAGNOSTICS deleted = ROW_COUNT;
+    RETURN deleted;
+END;
+$$;
+COMMENT ON FUNCTION hotel_agent.cleanup_expired_sessions(interval, integer) IS
+'Deletes at most max_rows sessions (NULL = all) expired for longer than grace; returns how many';
+
+-- ---------------------------------------------------------------------
+-- sql/parts/60_lock_audit.sql
+-- ---------------------------------------------------------------------
+
+-- Lock audit: events of the backend's Redis locks, validated and bounded,
+-- and a bounded purge.
+
+CREATE FUNCTION hotel_agent.record_lock_event(lock_key text, event_type text,
+                                              details jsonb DEFAULT NULL)
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    new_id bigint;
+BEGIN
+    IF lock_key IS NULL OR lock_key = '' THEN
+        RAISE EXCEPTION USING ERRCODE = '22023',
+            MESSAGE = 'lock_key must not be empty',
+            DETAIL = format('The value given was %s.', coalesce(quote_literal(lock_key), 'NULL')),
+            HINT = 'Pass the Redis key of the lock, e.g. ''reservation:guest42''.';
+    END IF;
+    IF char_length(lock_key) > 255 THEN
+        RAISE EXCEPTION USING ERRCODE = '22023',
+            MESSAGE = 'lock_key is too long',
+            DETAIL = format('It has %s characters; at most 255 are allowed.', char_length(lock_key)),
+            HINT = 'Record a shorter key, e.g. a hash of the long one.';
+    END IF;
+    IF event_type IS NULL OR event_type NOT IN ('acquired', 'extended', 'released', 'expired') THEN
+        RAISE EXCEPTION USING ERRCODE = '22023',
+            MESSAGE = 'invalid lock event type',
+            DETAIL = format('The value given was %s.', coalesce(quote_literal(event_type), 'NULL')),
+            HINT = 'Use one of acquired, extended, released, expired.';
+    END IF;
+    IF details IS NOT NULL AND octet_length(details::text) > 65536 THEN
+        RAISE EXCEPTION USING ERRCODE = '22023',
+            MESSAGE = 'lock event details are too large',
+            DETAIL = format('They take %s bytes as text; at most 65536 are allowed.', octet_length(details::text)),
+            HINT = 'Record a summary of the details.';
+    END IF;
+
+    INSERT INTO @extschema@.lock_audit (lock_key, event_type, "timestamp", details)
+    VALUES (lock_key, event_type, now() AT TIME ZONE 'UTC', details)
+    RETURNING id INTO new_id;
+    RETURN new_id;
+END;
+$$;
+COMMENT ON FUNCTION hotel_agent.record_lock_event(text, text, jsonb) IS
+'Records a Redis lock event (acquired, extended, released, expired); returns its id';
+
+CREATE FUNCTION hotel_agent.purge_lock_audit(retention interval DEFAULT '30 days',
+                                             max_rows integer DEFAULT 10000)
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    deleted bigint;
+BEGIN
+    IF retention IS NULL OR retention < interval '0' THEN
+        RAISE EXCEPTION USING ERRCODE = '22023',
+            MESSAGE = 'retention must be a non-negative interval',
+            DETAIL = format('The value given was %s.', coalesce(retention::text, 'NULL')),
+            HINT = 'Events older than retention are deleted, e.g. ''30 days''.';
+    END IF;
+    IF max_rows < 0 THEN
+        RAISE EXCEPTION USING ERRCODE = '22023',
+            MESSAGE = 'max_rows must not be negative',
+            DETAIL = format('The value given was %s.', max_rows),
+            HINT = 'Use NULL to delete every old event in one transaction.';
+    END IF;
+
+    DELETE FROM @extschema@.lock_audit a
+    WHERE a.ctid = ANY (ARRAY(
+        SELECT x.ctid
+        FROM @extschema@.lock_audit x
+        WHERE x."timestamp" < (now() AT TIME ZONE 'UTC') - retention
+        ORDER BY x."timestamp"
+        LIMIT max_rows
+        FOR UPDATE SKIP LOCKED));
+    GET DIAGNOSTICS deleted = ROW_COUNT;
+    RETURN deleted;
+END;
+$$;
+COMMENT ON FUNCTION hotel_agent.purge_lock_audit(interval, integer) IS
+'Deletes at most max_rows lock events (NULL = all) older than retention; returns how many';
+
+-- ---------------------------------------------------------------------
+-- sql/parts/70_maintenance.sql
+-- ---------------------------------------------------------------------
+
+-- Scheduled maintenance: the three bounded clean-ups run in batches, one
+-- transaction per batch, by a procedure that pg_cron (or any scheduler) calls;
+-- each task's run is logged, and hotel_agent.stats shows it.
+
+-- One row per task and run; run_maintenance keeps the newest 1000 rows.
+-- Times are UTC wall-clock times, like the canonical tables'.
+CREATE TABLE hotel_agent.maintenance_log (
+    id bigserial PRIMARY KEY,
+    task text NOT NULL,
+    started timestamp NOT NULL,
+    rows bigint NOT NULL,
+    batches integer NOT NULL,
+    elapsed interval NOT NULL,
+    longest_batch interval NOT NULL,
+    CONSTRAINT maintenance_log_task_check
+        CHECK (task IN ('password_history', 'user_sessions', 'lock_audit'))
+);
+COMMENT ON TABLE hotel_agent.maintenance_log IS
+'One row per maintenance task run by hotel_agent.run_maintenance() (newest 1000 kept)';
+COMMENT ON COLUMN hotel_agent.maintenance_log.started IS 'Start of the task, UTC';
+COMMENT ON COLUMN hotel_agent.maintenance_log.rows IS 'Rows deleted by the task';
+COMMENT ON COLUMN hotel_agent.maintenance_log.longest_batch IS
+'Longest single batch, i.e. the longest transaction of the task';
+SELECT pg_catalog.pg_extension_config_dump('hotel_agent.maintenance_log', '');
+SELECT pg_catalog.pg_extension_config_dump('hotel_agent.maintenance_log_id_seq', '');
+
+-- A procedure, not a function, so that it can COMMIT after every batch and
+-- no lock is held longer than one batch. A procedure with a SET clause
+-- cannot COMMIT, so this one has none and qualifies every name and operator
+-- itself. CALL it outside an explicit transaction block.
+CREATE PROCEDURE hotel_agent.run_maintenance(batch_size integer DEFAULT 10000)
+LANGUAGE plpgsql
+AS $$
+DECLARE
+    tasks text[] := ARRAY['password_history', 'user_sessions', 'lock_audit'];
+    batch_sql text[] := ARRAY[
+        'SELECT hotel_agent.prune_all_password_history(NULL, $1)',
+        'SELECT hotel_agent.cleanup_expired_sessions(max_rows => $1)',
+        'SELECT hotel_agent.purge_lock_audit(max_rows => $1)'];
+    i integer;
+    started timestamptz;
+    batch_started timestamptz;
+    batch_time interval;
+    longest interval;
+    total bigint;
+    n bigint;
+    batches integer;
+BEGIN
+    IF batch_size IS NULL OR batch_size OPERATOR(pg_catalog.<=) 0 THEN
+        RAISE EXCEPTION USING ERRCODE = '22023',
+            MESSAGE = 'batch_size must be positive',
+            DETAIL = pg_catalog.format('The value given was %s.', COALESCE(batch_size::text, 'NULL')),
+            HINT = 'Each batch is one transaction; 10000 rows is a good size.';
+    END IF;
+
+    FOR i IN 1..3 LOOP
+        started := pg_catalog.clock_timestamp();
+        total := 0;
+        batches := 0;
+        longest := interval '0';
+        LOOP
+            batch_started := pg_catalog.clock_timestamp();
+            EXECUTE batch_sql[i] INTO n USING batch_size;
+            COMMIT;
+            batch_time := pg_catalog.clock_timestamp() OPERATOR(pg_catalog.-) batch_started;
+            longest := GREATEST(longest, batch_time);
+            batches := batches OPERATOR(pg_catalog.+) 1;
+            total := total OPERATOR(pg_catalog.+) n;
+            -- The clean-ups return rows (at most batch_size); the pruning of
+            -- the password history takes batch_size users, so it goes on
+            -- until a batch finds no user over the limit.
+            EXIT WHEN n OPERATOR(pg_catalog.=) 0
+                OR (i OPERATOR(pg_catalog.>) 1 AND n OPERATOR(pg_catalog.<) batch_size);
+        END LOOP;
+
+        INSERT INTO hotel_agent.maintenance_log (task, started, rows, batches, elapsed, longest_batch)
+        VALUES (tasks[i], pg_catalog.timezone('UTC', started), total, batches,
+                pg_catalog.clock_timestamp() OPERATOR(pg_catalog.-) started, longest);
+        DELETE FROM hotel_agent.maintenance_log l
+        WHERE l.id OPERATOR(pg_catalog.<=)
+              ((SELECT pg_catalog.max(m.id) FROM hotel_agent.maintenance_log m) OPERATOR(pg_catalog.-) 1000);
+        COMMIT;
+    END LOOP;
+END;
+$$;
+COMMENT ON PROCEDURE hotel_agent.run_maintenance(integer) IS
+'Prunes password history, deletes expired sessions and old lock events in batches of batch_size, committing after each batch; logs each task in hotel_agent.maintenance_log';
+
+-- pg_cron is looked up when this is called, never when the extension is
+-- created: hotel_agent does not depend on it.
+CREATE FUNCTION hotel_agent.schedule_maintenance(schedule text DEFAULT '15 3 * * *')
+RETURNS bigint
+LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    cron_schema name;
+    job bigint;
+BEGIN
+    -- pg_cron's functions live in schema cron, whatever its extnamespace
+    -- says: look for its own schedule(job_name, schedule, command).
+    SELECT n.nspname INTO cron_schema
+    FROM pg_catalog.pg_extension e
+    JOIN pg_catalog.pg_depend d
+      ON d.refclassid = 'pg_catalog.pg_extension'::pg_catalog.regclass AND d.refobjid = e.oid
+     AND d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.deptype = 'e'
+    JOIN pg_catalog.pg_proc p ON p.oid = d.objid
+    JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+    WHERE e.extname = 'pg_cron' AND p.proname = 'schedule'
+      AND p.proargtypes = '25 25 25'::pg_catalog.oidvector;
+    IF NOT FOUND THEN
+        RAISE EXCEPTION USING ERRCODE = '55000',
+            MESSAGE = 'pg_cron is not installed in this database',
+            DETAIL = 'schedule_maintenance() registers CALL hotel_agent.run_maintenance() as a pg_cron job.',
+            HINT = 'Install pg_cron (Debian: postgresql-15-cron), add it to shared_preload_libraries, set cron.database_name to this database, restart and run CREATE EXTENSION pg_cron; or have another scheduler run CALL hotel_agent.run_maintenance().';
+    END IF;
+    IF schedule IS NULL THEN
+        RAISE EXCEPTION USING ERRCODE = '22023',
+            MESSAGE = 'schedule must not be null',
+            HINT = 'Pass a cron expression, e.g. ''15 3 * * *'' (every day at 03:15 in the time zone of pg_cron, UTC by default).';
+    END IF;
+
+    -- A named job: scheduling again replaces the schedule instead of adding a job.
+    EXECUTE format('SELECT %I.schedule($1, $2, $3)', cron_schema)
+        INTO job
+        USING 'hotel_agent-maintenance', schedule, 'CALL hotel_agent.run_maintenance()';
+    RETURN job;
+END;
+$$;
+COMMENT ON FUNCTION hotel_agent.schedule_maintenance(text) IS
+'Registers CALL hotel_agent.run_maintenance() with pg_cron as job hotel_agent-maintenance; returns the job id';
+
+-- What an operator (or a metrics scraper) looks at. One row.
+CREATE VIEW hotel_agent.stats AS
+WITH clock AS (
+    SELECT (now() AT TIME ZONE 'UTC') AS now_utc,
+           hotel_agent.password_history_keep() AS keep
+), live_sessions AS (
+    -- Sessions not yet expired, one range scan of idx_user_sessions_expires_at.
+    SELECT count(*) FILTER (WHERE NOT s.is_revoked) AS active,
+           count(*) FILTER (WHERE s.is_revoked) AS revoked
+    FROM @extschema@.user_sessions s, clock c
+    WHERE s.expires_at > c.now_utc
+), last_runs AS (
+    SELECT DISTINCT ON (l.task) l.task, l.started, l.rows, l.batches, l.elapsed, l.longest_batch
+    FROM hotel_agent.maintenance_log l
+    ORDER BY l.task, l.id DESC
+)
+SELECT
+    ls.active AS sessions_active,
+    (SELECT count(*) FROM @extschema@.user_sessions s
+     WHERE s.expires_at <= c.now_utc) AS sessions_expired,
+    ls.revoked AS sessions_revoked,
+    c.keep AS password_history_keep,
+    CASE WHEN c.keep = 0 THEN 0::bigint ELSE
+        (SELECT count(*) FROM (
+            SELECT 1 FROM @extschema@.password_history h
+            GROUP BY h.user_id HAVING count(*) > c.keep) o)
+    END AS password_history_users_over_limit,
+    (SELECT jsonb_build_object(
+                'acquired', count(*) FILTER (WHERE a.event_type = 'acquired'),
+                'extended', count(*) FILTER (WHERE a.event_type = 'extended'),
+                'released', count(*) FILTER (WHERE a.event_type = 'released'),
+                'expired', count(*) FILTER (WHERE a.event_type = 'expired'))
+     FROM @extschema@.lock_audit a
+     WHERE a."timestamp" > c.now_utc - interval '1 hour') AS lock_events_last_hour,
+    (SELECT coalesce(jsonb_object_agg(t.tenant_id, jsonb_build_object(
+                'identifiers', coalesce(i.n, 0), 'users', coalesce(u.n, 0))), '{}')
+     FROM @extschema@.tenants t
+     LEFT JOIN (SELECT ti.tenant_id, count(*) AS n
+                FROM @extschema@.tenant_user_identifiers ti GROUP BY ti.tenant_id) i
+            ON i.tenant_id = t.id
+     LEFT JOIN (SELECT us.tenant_id, count(*) AS n
+                FROM @extschema@.users us GROUP BY us.tenant_id) u
+            ON u.tenant_id = t.tenant_id) AS tenants,
+    (SELECT max(r.started) FROM last_runs r) AS last_maintenance_at,
+    (SELECT jsonb_object_agg(r.task, jsonb_build_object(
+                'started', r.started, 'rows', r.rows, 'batches', r.batches,
+                'elapsed', r.elapsed, 'longest_batch', r.longest_batch))
+     FROM last_runs r) AS last_maintenance
+FROM clock c, live_sessions ls;
+COMMENT ON VIEW hotel_agent.stats IS
+'Sessions, password history, lock events, tenants and the last maintenance run, in one row';

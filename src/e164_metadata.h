@@ -12,12 +12,16 @@
 #ifndef E164_METADATA_H
 #define E164_METADATA_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* How a pattern is matched cheaply, decided by the generator */
 #define E164_PAT_NONE		0	/* no pattern */
 #define E164_PAT_LITERALS	1	/* "d+(|d+)*": compared without a regex */
 #define E164_PAT_REGEX		2	/* anything else: PCRE2 */
+
+/* Bound on the pattern table, checked by the generator and at run time */
+#define E164_MAX_PATTERNS	1024
 
 /* Number types, in the order libphonenumber-js stores them */
 #define E164_N_TYPES		10
@@ -41,6 +45,8 @@ typedef struct E164Plan
 	int16_t		leading_digits; /* pattern, -1 if absent */
 	const char *transform;		/* national prefix transform rule or NULL */
 	uint32_t	lengths;		/* general possible lengths, bit n = n digits */
+	uint16_t	npfp_first;		/* bit d: a non-empty npfp match can start
+								 * with digit d (a superset) */
 	const E164Type *types;		/* E164_N_TYPES entries, or NULL when never
 								 * needed (single-country calling code) */
 } E164Plan;

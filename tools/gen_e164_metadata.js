@@ -29,11 +29,37 @@ const sha256 = crypto.createHash('sha256').update(raw).digest('hex')
 const pkgVersion = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8')).version
 const meta = JSON.parse(raw.toString('utf8'))
 
+// The tables must come from the version pinned in package-lock.json.
+const lock = JSON.parse(fs.readFileSync(path.join(__dirname, 'package-lock.json'), 'utf8'))
+const pinned = lock.packages && lock.packages['node_modules/libphonenumber-js'] &&
+	lock.packages['node_modules/libphonenumber-js'].version
+if (pinned !== pkgVersion) {
+	throw new Error(`installed libphonenumber-js ${pkgVersion} is not the pinned ${pinned}: run npm ci in tools/`)
+}
+
 if (meta.version !== 4) {
 	throw new Error('unexpected metadata format version ' + meta.version)
 }
 
-const versionString = `libphonenumber-js ${pkgVersion} metadata.max.json sha256:${sha256}`
+// libphonenumber-js's CHANGELOG names the Google metadata release it ships:
+// "1.13.16 / <date>" ... "* Updated metadata to version 9.0.43".
+let upstream = null
+try {
+	const changelog = fs.readFileSync(path.join(pkgDir, 'CHANGELOG.md'), 'utf8')
+	const at = changelog.search(new RegExp('^' + pkgVersion.replace(/\./g, '\\.') + ' /', 'm'))
+	if (at >= 0) {
+		const entry = changelog.slice(at).split(/\n(?=\d+\.\d+\.\d+ \/)/)[0]
+		const m = /Updated metadata to version (\d+\.\d+\.\d+)/.exec(entry)
+		if (m) {
+			upstream = m[1]
+		}
+	}
+} catch (e) {
+	upstream = null
+}
+
+const versionString = (upstream ? `libphonenumber ${upstream} metadata, ` : '') +
+	`libphonenumber-js ${pkgVersion} metadata.max.json sha256:${sha256}`
 
 // Pattern table, deduplicated.
 const patterns = []
@@ -95,6 +121,122 @@ function hex(n) {
 	return '0x' + n.toString(16).padStart(8, '0')
 }
 
+// Digits that a non-empty match of pattern p can start with, as a bit mask
+// (bit d = digit d).  A small parser for the regex subset the metadata uses;
+// anything it does not know widens the answer (all digits), never narrows
+// it, so the core may skip a pattern only when the skip is exact.
+const ALL_DIGITS = 0x3ff
+function firstDigits(p) {
+	let i = 0
+	function classMask() {
+		// after '['
+		let neg = false
+		let mask = 0
+		if (p[i] === '^') { neg = true; i++ }
+		let first = true
+		while (i < p.length && (p[i] !== ']' || first)) {
+			first = false
+			let lo = p[i++]
+			if (lo === '\\') {
+				const e = p[i++]
+				if (e === 'd') { mask |= ALL_DIGITS; continue }
+				lo = e
+				if (!/[0-9\-\]\[\\.]/.test(e)) { mask |= ALL_DIGITS; continue }
+			}
+			let hi = lo
+			if (p[i] === '-' && p[i + 1] !== ']' && i + 1 < p.length) {
+				i++
+				hi = p[i++]
+				if (hi === '\\') { hi = p[i++]; if (!/[0-9]/.test(hi)) { mask |= ALL_DIGITS; continue } }
+			}
+			for (let d = 0; d <= 9; d++) {
+				const c = String(d)
+				if (c >= lo && c <= hi) { mask |= 1 << d }
+			}
+		}
+		if (p[i] !== ']') { throw new Error('bad class in ' + p) }
+		i++
+		return neg ? ALL_DIGITS : mask
+	}
+	function atom() {
+		const c = p[i]
+		if (c === '(') {
+			i++
+			if (p[i] === '?') {
+				if (p[i + 1] === ':') { i += 2 } else {
+					// lookaround or other group: be conservative
+					let depth = 1
+					while (i < p.length && depth > 0) {
+						if (p[i] === '\\') { i += 2; continue }
+						if (p[i] === '(') depth++
+						if (p[i] === ')') depth--
+						i++
+					}
+					return { nullable: true, first: ALL_DIGITS }
+				}
+			}
+			const r = alt()
+			if (p[i] !== ')') { throw new Error('bad group in ' + p) }
+			i++
+			return r
+		}
+		if (c === '[') { i++; return { nullable: false, first: classMask() } }
+		if (c === '\\') {
+			const e = p[i + 1]
+			i += 2
+			if (e === 'd') return { nullable: false, first: ALL_DIGITS }
+			if (/[0-9]/.test(e)) return { nullable: true, first: ALL_DIGITS } // backreference
+			if (/[bBAzZ]/.test(e)) return { nullable: true, first: ALL_DIGITS }
+			return { nullable: false, first: ALL_DIGITS }
+		}
+		if (c === '.') { i++; return { nullable: false, first: ALL_DIGITS } }
+		if (c === '^' || c === '$') { i++; return { nullable: true, first: ALL_DIGITS } }
+		i++
+		if (/[0-9]/.test(c)) return { nullable: false, first: 1 << Number(c) }
+		return { nullable: false, first: 0 }
+	}
+	function quantified() {
+		const a = atom()
+		let min = 1
+		const q = p[i]
+		if (q === '?' || q === '*') { min = 0; i++ }
+		else if (q === '+') { i++ }
+		else if (q === '{') {
+			const m = /^\{(\d+)(,(\d*))?\}/.exec(p.slice(i))
+			if (m) { min = Number(m[1]); i += m[0].length }
+		}
+		if (p[i] === '?' || (p[i] === '+' && q !== undefined && /[?*+}]/.test(q))) { i++ }
+		return { nullable: a.nullable || min === 0, first: a.first }
+	}
+	function seq() {
+		let nullable = true
+		let first = 0
+		while (i < p.length && p[i] !== '|' && p[i] !== ')') {
+			const a = quantified()
+			if (nullable) { first |= a.first }
+			nullable = nullable && a.nullable
+		}
+		return { nullable, first }
+	}
+	function alt() {
+		const r = seq()
+		while (p[i] === '|') {
+			i++
+			const b = seq()
+			r.nullable = r.nullable || b.nullable
+			r.first |= b.first
+		}
+		return r
+	}
+	try {
+		const r = alt()
+		if (i !== p.length) { return ALL_DIGITS }
+		return r.first
+	} catch (e) {
+		return ALL_DIGITS
+	}
+}
+
 // Which regions share a calling code with another region: only those need
 // per-type patterns (to tell the countries apart, as libphonenumber-js does).
 const shared = new Set()
@@ -117,6 +259,7 @@ function addPlan(region, a) {
 		nnp: a[2],
 		lengths: lengthMask(a[3]),
 		npfp,
+		npfpFirst: npfp ? firstDigits(npfp) : 0,
 		transform: a[8] || null,
 		leadingDigits: a[10] || null,
 		types: null
@@ -166,27 +309,33 @@ for (const [cc, regions] of Object.entries(meta.country_calling_codes)) {
 		throw new Error('bad calling code ' + cc)
 	}
 	let idx
-	if (regions.length === 1 && regions[0] === '001') {
-		if (!nonGeo.has(cc)) {
-			throw new Error('no non-geographic plan for ' + cc)
+	idx = regions.map(r => {
+		if (!planByRegion.has(r)) {
+			throw new Error('unknown region ' + r + ' for ' + cc)
 		}
-		idx = [nonGeo.get(cc)]
-	} else {
-		idx = regions.map(r => {
-			if (!planByRegion.has(r)) {
-				throw new Error('unknown region ' + r + ' for ' + cc)
-			}
-			return planByRegion.get(r)
-		})
-	}
+		return planByRegion.get(r)
+	})
 	const uniform = idx.every(i => plans[i].lengths === plans[idx[0]].lengths)
 	callingCodes[n] = { first: members.length, count: idx.length, uniform }
 	members.push(...idx)
+}
+// Non-geographic codes (800, 808, ...) are listed only in nonGeographic.
+for (const [cc, i] of nonGeo) {
+	const n = Number(cc)
+	if (callingCodes[n]) {
+		throw new Error('non-geographic code also geographic: ' + cc)
+	}
+	callingCodes[n] = { first: members.length, count: 1, uniform: true }
+	members.push(i)
 }
 for (const p of plans) {
 	if (!callingCodes[p.cc]) {
 		throw new Error('plan without calling code entry ' + p.region + ' ' + p.cc)
 	}
+}
+
+if (patterns.length > 1024) {
+	throw new Error('more patterns than E164_MAX_PATTERNS in src/e164_metadata.h')
 }
 
 const lines = []
@@ -199,9 +348,12 @@ lines.push(' * Generated by tools/gen_e164_metadata.js (make metadata) from')
 lines.push(` * libphonenumber-js ${pkgVersion} (npm), file metadata.max.json,`)
 lines.push(` * sha256 ${sha256}.`)
 lines.push(' * That package ships Google libphonenumber\'s PhoneNumberMetadata.xml as')
-lines.push(' * JSON; the package does not record which libphonenumber release the')
-lines.push(' * metadata was taken from, so the package version and the JSON hash')
-lines.push(' * identify it.')
+if (upstream) {
+	lines.push(` * JSON; its CHANGELOG says this is libphonenumber ${upstream} metadata.`)
+} else {
+	lines.push(' * JSON; its CHANGELOG does not say which libphonenumber release, so the')
+	lines.push(' * package version and the JSON hash identify it.')
+}
 lines.push(' *')
 lines.push(' *-------------------------------------------------------------------------')
 lines.push(' */')
@@ -229,7 +381,8 @@ lines.push('const E164Plan e164_plans[] = {')
 plans.forEach((p, i) => {
 	lines.push(`	/* ${i} */ {${cString(p.region)}, ${p.cc}, ${kind(p.idd)}, ${kind(p.npfp)}, ` +
 		`${p.iddIdx}, ${p.nnpIdx}, ${p.npfpIdx}, ${p.ldIdx}, ` +
-		`${p.transform ? cString(p.transform) : 'NULL'}, ${hex(p.lengths)}, ${p.types || 'NULL'}},`)
+		`${p.transform ? cString(p.transform) : 'NULL'}, ${hex(p.lengths)}, ` +
+		`0x${p.npfpFirst.toString(16).padStart(3, '0')}, ${p.types || 'NULL'}},`)
 })
 lines.push('};')
 lines.push('')

@@ -43,6 +43,11 @@ SELECT line FROM (
 	UNION ALL
 	SELECT format('trigger %s', pg_catalog.pg_get_triggerdef(t.oid))
 	FROM rels r JOIN pg_catalog.pg_trigger t ON t.tgrelid = r.oid AND NOT t.tgisinternal
+	-- Triggers the extension adds (their functions live in schema hotel_agent,
+	-- e.g. the password-history pruning) are not part of the canonical DDL.
+	WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_proc tp
+					  JOIN pg_catalog.pg_namespace tn ON tn.oid = tp.pronamespace
+					  WHERE tp.oid = t.tgfoid AND tn.nspname = 'hotel_agent')
 	UNION ALL
 	SELECT format('function %s', pg_catalog.pg_get_functiondef(p.oid))
 	FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace

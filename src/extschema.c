@@ -1,0 +1,118 @@
+/*-------------------------------------------------------------------------
+ *
+ * extschema.c
+ *	  Where the extension's tables live, looked up at run time.
+ *
+ * The tables are created in the schema given to CREATE EXTENSION (by
+ * default public), so C code must not assume a schema: it asks here.  The
+ * answer is cached per backend and forgotten whenever any schema is created,
+ * renamed or dropped (DROP EXTENSION drops the schema hotel_agent, so a
+ * re-created extension is always looked up afresh).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "access/genam.h"
+#include "access/htup_details.h"
+#include "access/skey.h"
+#include "access/table.h"
+#include "catalog/indexing.h"
+#include "catalog/pg_extension.h"
+#include "commands/extension.h"
+#include "utils/fmgroids.h"
+#include "utils/rel.h"
+#include "utils/builtins.h"
+#include "utils/inval.h"
+#include "utils/lsyscache.h"
+#include "utils/memutils.h"
+#include "utils/syscache.h"
+
+#include "hotel_agent.h"
+
+static char *tables_schema = NULL;	/* quoted name, in TopMemoryContext */
+static uint64 schema_generation = 1;
+static bool callback_registered = false;
+
+/*
+ * The schema of an extension (get_extension_schema() is not exported before
+ * PostgreSQL 16).
+ */
+static Oid
+extension_schema(Oid extoid)
+{
+	Relation	rel;
+	ScanKeyData key;
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	Oid			nspoid = InvalidOid;
+
+	rel = table_open(ExtensionRelationId, AccessShareLock);
+	ScanKeyInit(&key, Anum_pg_extension_oid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(extoid));
+	scan = systable_beginscan(rel, ExtensionOidIndexId, true, NULL, 1, &key);
+	tuple = systable_getnext(scan);
+	if (HeapTupleIsValid(tuple))
+		nspoid = ((Form_pg_extension) GETSTRUCT(tuple))->extnamespace;
+	systable_endscan(scan);
+	table_close(rel, AccessShareLock);
+	return nspoid;
+}
+
+static void
+forget_tables_schema(Datum arg, int cacheid, uint32 hashvalue)
+{
+	if (tables_schema != NULL)
+	{
+		pfree(tables_schema);
+		tables_schema = NULL;
+		schema_generation++;
+	}
+}
+
+const char *
+hotel_agent_tables_schema(void)
+{
+	Oid			extoid;
+	Oid			nspoid;
+	char	   *nspname;
+
+	if (tables_schema != NULL)
+		return tables_schema;
+
+	if (!callback_registered)
+	{
+		CacheRegisterSyscacheCallback(NAMESPACEOID, forget_tables_schema,
+									  (Datum) 0);
+		callback_registered = true;
+	}
+
+	extoid = get_extension_oid("hotel_agent", true);
+	if (!OidIsValid(extoid))
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("extension \"hotel_agent\" is not installed in this database"),
+				 errhint("Run CREATE EXTENSION hotel_agent.")));
+	nspoid = extension_schema(extoid);
+	nspname = OidIsValid(nspoid) ? get_namespace_name(nspoid) : NULL;
+	if (nspname == NULL)
+		elog(ERROR, "could not find the schema of extension \"hotel_agent\"");
+
+	tables_schema = MemoryContextStrdup(TopMemoryContext,
+										quote_identifier(nspname));
+	return tables_schema;
+}
+
+char *
+hotel_agent_qualified_table(const char *relname)
+{
+	const char *schema = hotel_agent_tables_schema();
+
+	return psprintf("%s.%s", schema, quote_identifier(relname));
+}
+
+uint64
+hotel_agent_schema_generation(void)
+{
+	return schema_generation;
+}

@@ -1,0 +1,87 @@
+/*-------------------------------------------------------------------------
+ *
+ * session.c
+ *	  session_is_active(): the check the backend runs on every request.
+ *
+ * One probe of the unique index on user_sessions.token_jti through a plan
+ * prepared once per backend.  The function has no SET search_path clause
+ * (it would cost a GUC save and restore per call), so the query qualifies
+ * every table, function and operator itself.
+ *
+ * The revocation and clean-up functions are plain SQL (sql/parts/50_sessions.sql):
+ * they are not on the hot path.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "fmgr.h"
+#include "utils/builtins.h"
+
+#include "hotel_agent.h"
+
+static SPIPlanPtr active_plan = NULL;
+static uint64 active_plan_generation = 0;
+
+/* Caller must be connected to SPI. */
+static SPIPlanPtr
+get_active_plan(void)
+{
+	const char *schema = hotel_agent_tables_schema();
+	Oid			argtypes[1] = {TEXTOID};
+	char	   *query;
+	SPIPlanPtr	plan;
+
+	if (active_plan != NULL &&
+		active_plan_generation == hotel_agent_schema_generation())
+		return active_plan;
+
+	if (active_plan != NULL)
+	{
+		SPI_freeplan(active_plan);
+		active_plan = NULL;
+	}
+
+	/* Canonical timestamps are UTC wall-clock times (DESIGN.md, "Time"). */
+	query = psprintf("SELECT 1 FROM %s.user_sessions s"
+					 " WHERE s.token_jti OPERATOR(pg_catalog.=) $1"
+					 " AND NOT s.is_revoked"
+					 " AND s.expires_at OPERATOR(pg_catalog.>)"
+					 " pg_catalog.timezone('UTC'::pg_catalog.text, pg_catalog.now())",
+					 schema);
+	plan = SPI_prepare(query, 1, argtypes);
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	if (SPI_keepplan(plan) != 0)
+		elog(ERROR, "SPI_keepplan failed");
+	pfree(query);
+
+	active_plan = plan;
+	active_plan_generation = hotel_agent_schema_generation();
+	return plan;
+}
+
+/* hotel_agent.session_is_active(jti text) RETURNS boolean */
+PG_FUNCTION_INFO_V1(hotel_agent_session_is_active);
+Datum
+hotel_agent_session_is_active(PG_FUNCTION_ARGS)
+{
+	Datum		values[1];
+	int			rc;
+	bool		active;
+
+	values[0] = PointerGetDatum(PG_GETARG_TEXT_PP(0));
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	rc = SPI_execute_plan(get_active_plan(), values, NULL, true, 1);
+	if (rc != SPI_OK_SELECT)
+		elog(ERROR, "checking user_sessions failed: %s",
+			 SPI_result_code_string(rc));
+	active = (SPI_processed > 0);
+	SPI_finish();
+
+	PG_RETURN_BOOL(active);
+}
