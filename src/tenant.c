@@ -579,34 +579,6 @@ match_keys(const char *key, char keys[E164_MAX_MATCH_KEYS][E164_BUFSIZE],
 }
 
 /*
- * The default_region argument, checked as normalize_identifier() checks it
- * (identifier.c): two letters of a region the metadata knows, any case.  A
- * bad region is the caller's mistake, not a stranger's bad input: 22023,
- * with normalize_identifier()'s message, so that resolution raises exactly
- * when normalisation does.
- */
-static const char *
-region_argument(text *region, char buf[3])
-{
-	const char *p = VARDATA_ANY(region);
-
-	if (VARSIZE_ANY_EXHDR(region) == 2)
-	{
-		buf[0] = pg_ascii_toupper((unsigned char) p[0]);
-		buf[1] = pg_ascii_toupper((unsigned char) p[1]);
-		buf[2] = '\0';
-		if (e164_region_is_known(buf))
-			return buf;
-	}
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown region code: \"%s\"", text_to_cstring(region)),
-			 errdetail("The default region must be an ISO 3166-1 alpha-2 code known to the phone number metadata."),
-			 errhint("Use a code such as AR, MX, US or GB, or NULL for numbers written in international format.")));
-	return NULL;				/* keep compiler quiet */
-}
-
-/*
  * Resolution of a raw identifier.  Returns false when the identifier is
  * NULL, not valid, or not stored under any of its keys; otherwise fills
  * ident and tenant (found_tenant false if the identifier's tenant row is
@@ -631,7 +603,14 @@ resolve(FunctionCallInfo fcinfo, IdentifierRow *ident, TenantRow *tenant,
 		return false;
 	raw = PG_GETARG_TEXT_PP(0);
 	if (!PG_ARGISNULL(1))
-		region = region_argument(PG_GETARG_TEXT_PP(1), regionbuf);
+	{
+		text	   *region_arg = PG_GETARG_TEXT_PP(1);
+
+		/* A bad region is the caller's bug: 22023, as normalize_identifier() */
+		region = identifier_region_or_error(VARDATA_ANY(region_arg),
+											VARSIZE_ANY_EXHDR(region_arg),
+											regionbuf);
+	}
 
 	key = identifier_try_normalize(VARDATA_ANY(raw), VARSIZE_ANY_EXHDR(raw), region);
 	if (key == NULL)
