@@ -3,21 +3,9 @@
 SET TimeZone = 'UTC';
 \set VERBOSITY default
 
--- Runs a statement and shows its outcome: the result, or the SQLSTATE,
--- message, detail and hint of its error.
-CREATE FUNCTION pg_temp.outcome(stmt text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-	result text;
-	st text; msg text; det text; hnt text;
-BEGIN
-	EXECUTE stmt INTO result;
-	RETURN coalesce(result, 'NULL');
-EXCEPTION WHEN OTHERS THEN
-	GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-		det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
-	RETURN st || ' ' || msg || ' | ' || coalesce(det, '') || ' | ' || coalesce(hnt, '');
-END $$;
+\set ECHO none
+\i test/include/outcome.sql
+\set ECHO all
 
 -- WhatsApp sender IDs and hand-typed numbers reach one key.
 SELECT raw, region, hotel_agent.normalize_e164(raw, region) AS e164

@@ -5,7 +5,7 @@ SET TimeZone = 'UTC';
 \set VERBOSITY default
 
 \set ECHO none
-\i test/include/tenant_outcome.sql
+\i test/include/outcome.sql
 \set ECHO all
 
 CREATE VIEW pg_temp.stored AS
@@ -331,7 +331,7 @@ CREATE ROLE regress_tenant_checked;
 \c hotel_agent_tenant_schema
 SET TimeZone = 'UTC';
 \set ECHO none
-\i test/include/tenant_outcome.sql
+\i test/include/outcome.sql
 \set ECHO all
 CREATE SCHEMA agent_data;
 CREATE EXTENSION hotel_agent SCHEMA agent_data;

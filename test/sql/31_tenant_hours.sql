@@ -5,7 +5,7 @@
 SET TimeZone = 'UTC';
 \set VERBOSITY default
 \set ECHO none
-\i test/include/tenant_outcome.sql
+\i test/include/outcome.sql
 \set ECHO all
 
 INSERT INTO public.tenants (tenant_id, name, status, business_hours_start, business_hours_end, business_hours_timezone) VALUES

@@ -4,15 +4,9 @@
 SET TimeZone = 'UTC';
 \set SHOW_CONTEXT never
 
--- Reports the SQLSTATE and message of a statement's error.
-CREATE FUNCTION pg_temp.error_of(query text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE query;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END
-$$;
+\set ECHO none
+\i test/include/error_of.sql
+\set ECHO all
 
 INSERT INTO public.users (id, username, email, hashed_password)
 VALUES ('ph-1', 'ph1', 'ph1@example.com', 'x'),

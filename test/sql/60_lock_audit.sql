@@ -2,14 +2,9 @@
 SET TimeZone = 'UTC';
 \set SHOW_CONTEXT never
 
-CREATE FUNCTION pg_temp.error_of(query text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE query;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END
-$$;
+\set ECHO none
+\i test/include/error_of.sql
+\set ECHO all
 
 -- Each valid event type is recorded; the id is returned; the timestamp is
 -- UTC whatever the session's TimeZone.

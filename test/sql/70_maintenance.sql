@@ -3,14 +3,9 @@
 SET TimeZone = 'UTC';
 \set SHOW_CONTEXT never
 
-CREATE FUNCTION pg_temp.error_of(query text) RETURNS text LANGUAGE plpgsql AS $$
-BEGIN
-	EXECUTE query;
-	RETURN 'no error';
-EXCEPTION WHEN OTHERS THEN
-	RETURN SQLSTATE || ': ' || SQLERRM;
-END
-$$;
+\set ECHO none
+\i test/include/error_of.sql
+\set ECHO all
 
 -- The log table is kept by pg_dump, like the canonical tables.
 SELECT c.relname

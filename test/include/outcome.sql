@@ -1,6 +1,6 @@
 -- pg_temp.outcome(stmt): runs a statement and shows its outcome: the
 -- result, or the SQLSTATE, message, detail, hint and constraint of its
--- error. Used by the tenant tests (test/sql/3x_tenant*.sql).
+-- error. Used by test/sql/10_identifier.sql and the tenant tests.
 CREATE FUNCTION pg_temp.outcome(stmt text) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
