@@ -10,6 +10,10 @@
 # build/regress-PID/results/ for copying into expected/ once they are right.
 set -eu
 cd "$(dirname "$0")/.."
+# The expected outputs are UTF-8: never let an unset LANG make the
+# throwaway cluster SQL_ASCII.
+export LC_ALL=C.UTF-8
+INITDB_OPTS="--encoding=UTF8 --locale=C.UTF-8"
 PG_VERSION=${PG_VERSION:-15}
 pgxs=$(dirname "$(/usr/lib/postgresql/$PG_VERSION/bin/pg_config --pgxs)")/..
 kind=regress
@@ -26,7 +30,7 @@ else
 	runner="$pgxs/test/isolation/pg_isolation_regress --dbname=isolation_regression"
 fi
 echo "output: $out"
-exec pg_virtualenv -t -v "$PG_VERSION" \
+exec pg_virtualenv -t -v "$PG_VERSION" -i "$INITDB_OPTS" \
 	-o "shared_preload_libraries=pg_cron" \
 	-o "cron.database_name=contrib_regression" \
 	-o "TimeZone=UTC" \

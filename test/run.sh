@@ -7,6 +7,10 @@
 # pg_cron preloaded; nothing outside that cluster is touched.
 set -u
 cd "$(dirname "$0")/.."
+# The expected outputs are UTF-8: never let an unset LANG make the
+# throwaway cluster SQL_ASCII.
+export LC_ALL=C.UTF-8
+INITDB_OPTS="--encoding=UTF8 --locale=C.UTF-8"
 
 PG_VERSION=${PG_VERSION:-15}
 export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/$PG_VERSION/bin/pg_config}
@@ -74,7 +78,7 @@ server_suites() {
 }
 export -f server_suites
 start=$SECONDS
-pg_virtualenv -t -v "$PG_VERSION" \
+pg_virtualenv -t -v "$PG_VERSION" -i "$INITDB_OPTS" \
 	-o "shared_preload_libraries=pg_cron" \
 	-o "cron.database_name=contrib_regression" \
 	-o "TimeZone=UTC" \

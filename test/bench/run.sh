@@ -5,6 +5,10 @@
 # mean little) and the time it took.
 set -u
 cd "$(dirname "$0")/../.."
+# The expected outputs are UTF-8: never let an unset LANG make the
+# throwaway cluster SQL_ASCII.
+export LC_ALL=C.UTF-8
+INITDB_OPTS="--encoding=UTF8 --locale=C.UTF-8"
 PG_VERSION=${PG_VERSION:-15}
 export PG_CONFIG=${PG_CONFIG:-/usr/lib/postgresql/$PG_VERSION/bin/pg_config}
 
@@ -32,7 +36,7 @@ export -f run_benchmarks
 export selected
 
 start=$SECONDS
-pg_virtualenv -t -v "$PG_VERSION" \
+pg_virtualenv -t -v "$PG_VERSION" -i "$INITDB_OPTS" \
 	-o "TimeZone=UTC" \
 	-o "shared_buffers=1GB" \
 	-o "max_wal_size=4GB" \
