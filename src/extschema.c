@@ -20,6 +20,8 @@
 #include "catalog/indexing.h"
 #include "catalog/pg_extension.h"
 #include "commands/extension.h"
+#include "executor/spi.h"
+#include "lib/stringinfo.h"
 #include "utils/fmgroids.h"
 #include "utils/rel.h"
 #include "utils/builtins.h"
@@ -115,4 +117,44 @@ uint64
 hotel_agent_schema_generation(void)
 {
 	return schema_generation;
+}
+
+SPIPlanPtr
+hotel_agent_schema_plan(ExtSchemaPlan *cache, const char *query, int nargs,
+						Oid *argtypes)
+{
+	static const char placeholder[] = "@extschema@";
+	const char *schema = hotel_agent_tables_schema();
+	StringInfoData sql;
+	const char *p;
+	const char *hit;
+	SPIPlanPtr	plan;
+
+	if (cache->plan != NULL && cache->generation == schema_generation)
+		return cache->plan;
+	if (cache->plan != NULL)
+	{
+		SPI_freeplan(cache->plan);
+		cache->plan = NULL;
+	}
+
+	initStringInfo(&sql);
+	for (p = query; (hit = strstr(p, placeholder)) != NULL;
+		 p = hit + sizeof(placeholder) - 1)
+	{
+		appendBinaryStringInfo(&sql, p, hit - p);
+		appendStringInfoString(&sql, schema);
+	}
+	appendStringInfoString(&sql, p);
+
+	plan = SPI_prepare(sql.data, nargs, argtypes);
+	if (plan == NULL)
+		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+	if (SPI_keepplan(plan) != 0)
+		elog(ERROR, "SPI_keepplan failed");
+	pfree(sql.data);
+
+	cache->plan = plan;
+	cache->generation = schema_generation;
+	return plan;
 }

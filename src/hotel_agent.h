@@ -11,6 +11,8 @@
 #ifndef HOTEL_AGENT_H
 #define HOTEL_AGENT_H
 
+#include "executor/spi.h"
+
 #define HOTEL_AGENT_VERSION "1.0.0"
 
 /*
@@ -46,6 +48,21 @@ extern char *identifier_normalize_or_error(const char *raw, size_t len, const ch
 extern const char *hotel_agent_tables_schema(void);
 extern char *hotel_agent_qualified_table(const char *relname);
 extern uint64 hotel_agent_schema_generation(void);
+
+/*
+ * A kept SPI plan over the extension's tables (extschema.c).  The query is
+ * written with @extschema@ where the tables' schema goes, as in the
+ * extension scripts; hotel_agent_schema_plan() prepares it on first use and
+ * again whenever the schema changes.  Caller must be connected to SPI.
+ */
+typedef struct ExtSchemaPlan
+{
+	SPIPlanPtr	plan;
+	uint64		generation;
+} ExtSchemaPlan;
+
+extern SPIPlanPtr hotel_agent_schema_plan(ExtSchemaPlan *cache, const char *query,
+										  int nargs, Oid *argtypes);
 
 /* Each concern that registers settings does it from here (hotel_agent.c). */
 extern void password_history_define_gucs(void);

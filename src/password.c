@@ -44,9 +44,19 @@ static int	password_history_keep = 10;
  */
 #define PASSWORD_HISTORY_LOCK_FIELD4	0x4841	/* "HA" */
 
-/* The prune query, prepared once per backend (and per extension install). */
-static SPIPlanPtr prune_plan = NULL;
-static uint64 prune_plan_generation = 0;
+/*
+ * The prune query, prepared once per backend (and per extension install).
+ * Every name and operator is qualified: it runs without a SET search_path
+ * clause, under whatever search_path the caller has.
+ */
+static ExtSchemaPlan prune_plan;
+static const char prune_query[] =
+"DELETE FROM @extschema@.password_history p"
+" WHERE p.id OPERATOR(pg_catalog.=) ANY (ARRAY("
+"SELECT h.id FROM @extschema@.password_history h"
+" WHERE h.user_id OPERATOR(pg_catalog.=) $1"
+" ORDER BY h.created_at DESC, h.id DESC OFFSET $2))";
+static Oid	prune_argtypes[2] = {TEXTOID, INT8OID};
 
 void
 password_history_define_gucs(void)
@@ -79,47 +89,6 @@ lock_user_history(text *user_id)
 	(void) LockAcquire(&tag, ExclusiveLock, false, false);
 }
 
-/* Caller must be connected to SPI. */
-static SPIPlanPtr
-get_prune_plan(void)
-{
-	const char *schema = hotel_agent_tables_schema();
-	Oid			argtypes[2] = {TEXTOID, INT8OID};
-	char	   *query;
-	SPIPlanPtr	plan;
-
-	if (prune_plan != NULL &&
-		prune_plan_generation == hotel_agent_schema_generation())
-		return prune_plan;
-
-	if (prune_plan != NULL)
-	{
-		SPI_freeplan(prune_plan);
-		prune_plan = NULL;
-	}
-
-	/*
-	 * Every name and operator is qualified: this runs without a SET
-	 * search_path clause, under whatever search_path the caller has.
-	 */
-	query = psprintf("DELETE FROM %s.password_history p"
-					 " WHERE p.id OPERATOR(pg_catalog.=) ANY (ARRAY("
-					 "SELECT h.id FROM %s.password_history h"
-					 " WHERE h.user_id OPERATOR(pg_catalog.=) $1"
-					 " ORDER BY h.created_at DESC, h.id DESC OFFSET $2))",
-					 schema, schema);
-	plan = SPI_prepare(query, 2, argtypes);
-	if (plan == NULL)
-		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-	if (SPI_keepplan(plan) != 0)
-		elog(ERROR, "SPI_keepplan failed");
-	pfree(query);
-
-	prune_plan = plan;
-	prune_plan_generation = hotel_agent_schema_generation();
-	return plan;
-}
-
 /*
  * Delete the user's rows beyond the newest keep; keep 0 keeps everything.
  * Returns the number of rows deleted.
@@ -140,7 +109,7 @@ prune_user(text *user_id, int keep)
 		elog(ERROR, "SPI_connect failed");
 	values[0] = PointerGetDatum(user_id);
 	values[1] = Int64GetDatum((int64) keep);
-	rc = SPI_execute_plan(get_prune_plan(), values, NULL, false, 0);
+	rc = SPI_execute_plan(hotel_agent_schema_plan(&prune_plan, prune_query, 2, prune_argtypes), values, NULL, false, 0);
 	if (rc != SPI_OK_DELETE)
 		elog(ERROR, "pruning password_history failed: %s",
 			 SPI_result_code_string(rc));

@@ -22,46 +22,15 @@
 
 #include "hotel_agent.h"
 
-static SPIPlanPtr active_plan = NULL;
-static uint64 active_plan_generation = 0;
-
-/* Caller must be connected to SPI. */
-static SPIPlanPtr
-get_active_plan(void)
-{
-	const char *schema = hotel_agent_tables_schema();
-	Oid			argtypes[1] = {TEXTOID};
-	char	   *query;
-	SPIPlanPtr	plan;
-
-	if (active_plan != NULL &&
-		active_plan_generation == hotel_agent_schema_generation())
-		return active_plan;
-
-	if (active_plan != NULL)
-	{
-		SPI_freeplan(active_plan);
-		active_plan = NULL;
-	}
-
-	/* Canonical timestamps are UTC wall-clock times (DESIGN.md, "Time"). */
-	query = psprintf("SELECT 1 FROM %s.user_sessions s"
-					 " WHERE s.token_jti OPERATOR(pg_catalog.=) $1"
-					 " AND NOT s.is_revoked"
-					 " AND s.expires_at OPERATOR(pg_catalog.>)"
-					 " pg_catalog.timezone('UTC'::pg_catalog.text, pg_catalog.now())",
-					 schema);
-	plan = SPI_prepare(query, 1, argtypes);
-	if (plan == NULL)
-		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-	if (SPI_keepplan(plan) != 0)
-		elog(ERROR, "SPI_keepplan failed");
-	pfree(query);
-
-	active_plan = plan;
-	active_plan_generation = hotel_agent_schema_generation();
-	return plan;
-}
+/* Canonical timestamps are UTC wall-clock times (DESIGN.md, "Time"). */
+static ExtSchemaPlan active_plan;
+static const char active_query[] =
+"SELECT 1 FROM @extschema@.user_sessions s"
+" WHERE s.token_jti OPERATOR(pg_catalog.=) $1"
+" AND NOT s.is_revoked"
+" AND s.expires_at OPERATOR(pg_catalog.>)"
+" pg_catalog.timezone('UTC'::pg_catalog.text, pg_catalog.now())";
+static Oid	active_argtypes[1] = {TEXTOID};
 
 /* hotel_agent.session_is_active(jti text) RETURNS boolean */
 PG_FUNCTION_INFO_V1(hotel_agent_session_is_active);
@@ -76,7 +45,7 @@ hotel_agent_session_is_active(PG_FUNCTION_ARGS)
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
-	rc = SPI_execute_plan(get_active_plan(), values, NULL, true, 1);
+	rc = SPI_execute_plan(hotel_agent_schema_plan(&active_plan, active_query, 1, active_argtypes), values, NULL, true, 1);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "checking user_sessions failed: %s",
 			 SPI_result_code_string(rc));

@@ -94,11 +94,6 @@ typedef struct TenantTables
 	AttrNumber	t_end_att;
 	AttrNumber	t_tz_att;
 
-	/* SPI plans of the checked path, built on first use */
-	uint64		plan_generation;
-	SPIPlanPtr	ident_plan;
-	SPIPlanPtr	tenant_pk_plan;
-	SPIPlanPtr	tenant_slug_plan;
 } TenantTables;
 
 static TenantTables tables;
@@ -290,59 +285,42 @@ direct_path_allowed(void)
 		check_enable_rls(tables.tenant_rel, InvalidOid, true) != RLS_ENABLED;
 }
 
-/* SPI plans of the checked path.  Caller is connected to SPI. */
-static SPIPlanPtr
-keep_plan(const char *query, Oid argtype)
-{
-	SPIPlanPtr	plan = SPI_prepare(query, 1, &argtype);
+/*
+ * SPI plans of the checked path, prepared on first use (every name and
+ * operator qualified: no SET search_path clause on these functions).
+ */
+#define TENANT_COLUMNS \
+	"t.id, t.tenant_id::pg_catalog.text, t.name::pg_catalog.text," \
+	" t.status::pg_catalog.text, t.business_hours_start, t.business_hours_end," \
+	" t.business_hours_timezone::pg_catalog.text"
+static ExtSchemaPlan ident_plan;
+static ExtSchemaPlan tenant_pk_plan;
+static ExtSchemaPlan tenant_slug_plan;
+static Oid	text_argtype[1] = {TEXTOID};
+static Oid	int4_argtype[1] = {INT4OID};
 
-	if (plan == NULL)
-		elog(ERROR, "SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-	if (SPI_keepplan(plan) != 0)
-		elog(ERROR, "SPI_keepplan failed");
-	return plan;
+static SPIPlanPtr
+ident_plan_get(void)
+{
+	return hotel_agent_schema_plan(&ident_plan,
+								   "SELECT i.id, i.tenant_id, i.identifier::pg_catalog.text"
+								   " FROM @extschema@.tenant_user_identifiers i"
+								   " WHERE i.identifier OPERATOR(pg_catalog.=) $1",
+								   1, text_argtype);
 }
 
-static void
-tenant_plans_ensure(void)
+static SPIPlanPtr
+tenant_plan_get(bool by_slug)
 {
-	const char *schema = hotel_agent_tables_schema();
-	char	   *query;
-	const char *tenant_columns;
-
-	if (tables.ident_plan != NULL &&
-		tables.plan_generation == hotel_agent_schema_generation())
-		return;
-
-	if (tables.ident_plan != NULL)
-		SPI_freeplan(tables.ident_plan);
-	if (tables.tenant_pk_plan != NULL)
-		SPI_freeplan(tables.tenant_pk_plan);
-	if (tables.tenant_slug_plan != NULL)
-		SPI_freeplan(tables.tenant_slug_plan);
-	tables.ident_plan = tables.tenant_pk_plan = tables.tenant_slug_plan = NULL;
-
-	query = psprintf("SELECT i.id, i.tenant_id, i.identifier::pg_catalog.text"
-					 " FROM %s.tenant_user_identifiers i"
-					 " WHERE i.identifier OPERATOR(pg_catalog.=) $1",
-					 schema);
-	tables.ident_plan = keep_plan(query, TEXTOID);
-	pfree(query);
-
-	tenant_columns = "t.id, t.tenant_id::pg_catalog.text, t.name::pg_catalog.text,"
-		" t.status::pg_catalog.text, t.business_hours_start, t.business_hours_end,"
-		" t.business_hours_timezone::pg_catalog.text";
-	query = psprintf("SELECT %s FROM %s.tenants t WHERE t.id OPERATOR(pg_catalog.=) $1",
-					 tenant_columns, schema);
-	tables.tenant_pk_plan = keep_plan(query, INT4OID);
-	pfree(query);
-	query = psprintf("SELECT %s FROM %s.tenants t"
-					 " WHERE t.tenant_id OPERATOR(pg_catalog.=) $1",
-					 tenant_columns, schema);
-	tables.tenant_slug_plan = keep_plan(query, TEXTOID);
-	pfree(query);
-
-	tables.plan_generation = hotel_agent_schema_generation();
+	if (by_slug)
+		return hotel_agent_schema_plan(&tenant_slug_plan,
+									   "SELECT " TENANT_COLUMNS " FROM @extschema@.tenants t"
+									   " WHERE t.tenant_id OPERATOR(pg_catalog.=) $1",
+									   1, text_argtype);
+	return hotel_agent_schema_plan(&tenant_pk_plan,
+								   "SELECT " TENANT_COLUMNS " FROM @extschema@.tenants t"
+								   " WHERE t.id OPERATOR(pg_catalog.=) $1",
+								   1, int4_argtype);
 }
 
 /*
@@ -366,7 +344,6 @@ lookup_begin(Lookup *lk, bool latest)
 		if (SPI_connect() != SPI_OK_CONNECT)
 			elog(ERROR, "SPI_connect failed");
 		lk->spi_connected = true;
-		tenant_plans_ensure();
 	}
 }
 
@@ -478,7 +455,7 @@ lookup_identifier(Lookup *lk, const char *key, IdentifierRow *out)
 		HeapTuple	tup;
 		TupleDesc	desc;
 
-		if (!spi_probe(lk, tables.ident_plan, keyd))
+		if (!spi_probe(lk, ident_plan_get(), keyd))
 			return false;
 		tup = SPI_tuptable->vals[0];
 		desc = SPI_tuptable->tupdesc;
@@ -540,7 +517,7 @@ lookup_tenant(Lookup *lk, bool by_slug, int32 pk, const char *slug, TenantRow *o
 		HeapTuple	tup;
 		TupleDesc	desc;
 
-		if (!spi_probe(lk, by_slug ? tables.tenant_slug_plan : tables.tenant_pk_plan, keyd))
+		if (!spi_probe(lk, tenant_plan_get(by_slug), keyd))
 			return false;
 		tup = SPI_tuptable->vals[0];
 		desc = SPI_tuptable->tupdesc;
