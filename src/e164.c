@@ -1077,6 +1077,41 @@ e164_metadata_version(void)
 	return e164_metadata_version_string;
 }
 
+/*
+ * Is raw a bare digit string (surrounding ASCII white space and a
+ * "whatsapp:" prefix allowed), the shape of a WhatsApp sender ID?  Only such
+ * strings are read as international under E164_FLAG_BARE_DIGITS_INTERNATIONAL:
+ * a formatted national number such as "(11) 97777-6666" must not be taken
+ * for +1 197...
+ */
+static bool
+is_bare_digit_string(const char *raw, size_t len)
+{
+	static const char prefix[] = "whatsapp:";
+	size_t		start = 0,
+				end = len,
+				i;
+
+	while (start < end && (raw[start] == ' ' || (raw[start] >= '\t' && raw[start] <= '\r')))
+		start++;
+	while (end > start && (raw[end - 1] == ' ' || (raw[end - 1] >= '\t' && raw[end - 1] <= '\r')))
+		end--;
+	if (end - start > sizeof(prefix) - 1)
+	{
+		for (i = 0; i < sizeof(prefix) - 1; i++)
+			if ((raw[start + i] | 0x20) != prefix[i])
+				break;
+		if (i == sizeof(prefix) - 1)
+			start += i;
+	}
+	if (start == end)
+		return false;
+	for (i = start; i < end; i++)
+		if (raw[i] < '0' || raw[i] > '9')
+			return false;
+	return true;
+}
+
 E164Result
 e164_normalize(const char *raw, size_t len, const char *region, int flags,
 			   char out[E164_BUFSIZE])
@@ -1157,6 +1192,7 @@ e164_normalize(const char *raw, size_t len, const char *region, int flags,
 				natoff = 0;
 		}
 		else if ((flags & E164_FLAG_BARE_DIGITS_INTERNATIONAL) &&
+				 is_bare_digit_string(raw, len) &&
 				 (cc = leading_calling_code(d, ndig, &cclen)) != 0)
 		{
 			sel = cc_main(cc);

@@ -34,8 +34,9 @@ typedef enum E164Result
 } E164Result;
 
 /*
- * No region given: a bare digit string starting with a known country code is
- * read as international (WhatsApp sender IDs).
+ * No region given: a bare digit string (white space and a "whatsapp:" prefix
+ * allowed around it) starting with a known country code is read as
+ * international (WhatsApp sender IDs).  Formatted numbers are not.
  */
 #define E164_FLAG_BARE_DIGITS_INTERNATIONAL 0x01
 

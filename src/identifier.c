@@ -20,7 +20,6 @@
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "mb/pg_wchar.h"
-#include "parser/scansup.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 
@@ -170,36 +169,6 @@ report_bad_email(const char *raw, size_t len, EmailResult result)
 }
 
 /*
- * Is the phone part a bare digit string (optionally after "whatsapp:"), the
- * shape of a WhatsApp sender ID?  Only such strings are read as
- * international when no region is given: a formatted national number such
- * as "(11) 97777-6666" must not be taken for +1 197...
- */
-static bool
-is_bare_digits(const char *p, size_t len)
-{
-	static const char prefix[] = "whatsapp:";
-	size_t		start = 0;
-	size_t		end = len;
-
-	while (start < end && scanner_isspace(p[start]))
-		start++;
-	while (end > start && scanner_isspace(p[end - 1]))
-		end--;
-	if (end - start > sizeof(prefix) - 1 &&
-		pg_strncasecmp(p + start, prefix, sizeof(prefix) - 1) == 0)
-		start += sizeof(prefix) - 1;
-	if (start == end)
-		return false;
-	for (size_t i = start; i < end; i++)
-	{
-		if (p[i] < '0' || p[i] > '9')
-			return false;
-	}
-	return true;
-}
-
-/*
  * Normalises a raw identifier.  On success returns the palloc'd key; on bad
  * input raises (if raise_errors) or returns NULL.
  */
@@ -232,11 +201,8 @@ normalize_identifier_internal(const char *raw, size_t len, const char *region,
 		E164Result	result;
 
 		/* WhatsApp sender IDs are bare international digits. */
-		int			flags = 0;
-
-		if (region == NULL && is_bare_digits(phone, phone_len))
-			flags = E164_FLAG_BARE_DIGITS_INTERNATIONAL;
-		result = e164_normalize(phone, phone_len, region, flags, buf);
+		result = e164_normalize(phone, phone_len, region,
+								E164_FLAG_BARE_DIGITS_INTERNATIONAL, buf);
 		if (result == E164_OK)
 			return pstrdup(buf);
 		if (result == E164_UNKNOWN_REGION)
