@@ -17,6 +17,9 @@
 #include "access/htup_details.h"
 #include "access/skey.h"
 #include "access/table.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_am.h"
+#include "catalog/pg_index.h"
 #include "catalog/indexing.h"
 #include "catalog/pg_extension.h"
 #include "commands/extension.h"
@@ -28,6 +31,7 @@
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/regproc.h"
 #include "utils/syscache.h"
 
 #include "hotel_agent.h"
@@ -157,4 +161,64 @@ hotel_agent_schema_plan(ExtSchemaPlan *cache, const char *query, int nargs,
 	cache->plan = plan;
 	cache->generation = schema_generation;
 	return plan;
+}
+
+Oid
+hotel_agent_table_oid(const char *relname)
+{
+	char	   *qualified = hotel_agent_qualified_table(relname);
+	RangeVar   *rv = makeRangeVarFromNameList(stringToQualifiedNameList(qualified));
+
+	return RangeVarGetRelid(rv, NoLock, false);
+}
+
+AttrNumber
+hotel_agent_column(Oid relid, const char *attname)
+{
+	AttrNumber	attnum = get_attnum(relid, attname);
+
+	if (attnum == InvalidAttrNumber)
+		ereport(ERROR,
+				(errcode(ERRCODE_UNDEFINED_COLUMN),
+				 errmsg("column \"%s\" of relation \"%s\" does not exist",
+						attname, get_rel_name(relid)),
+				 errdetail("The hotel_agent extension needs the canonical columns of its tables.")));
+	return attnum;
+}
+
+Oid
+hotel_agent_btree_index(Relation rel, AttrNumber attnum, Oid keytype, bool unique,
+						bool missing_ok)
+{
+	List	   *indexes = RelationGetIndexList(rel);
+	ListCell   *lc;
+	Oid			result = InvalidOid;
+
+	foreach(lc, indexes)
+	{
+		Relation	idx = index_open(lfirst_oid(lc), AccessShareLock);
+		Form_pg_index ix = idx->rd_index;
+
+		if ((!unique || (ix->indisunique && ix->indimmediate)) &&
+			ix->indisvalid && ix->indisready && ix->indnkeyatts == 1 &&
+			ix->indkey.values[0] == attnum &&
+			heap_attisnull(idx->rd_indextuple, Anum_pg_index_indpred, NULL) &&
+			heap_attisnull(idx->rd_indextuple, Anum_pg_index_indexprs, NULL) &&
+			idx->rd_rel->relam == BTREE_AM_OID &&
+			idx->rd_opcintype[0] == keytype)
+			result = RelationGetRelid(idx);
+		index_close(idx, NoLock);
+		if (OidIsValid(result))
+			break;
+	}
+	list_free(indexes);
+
+	if (!OidIsValid(result) && !missing_ok)
+		ereport(ERROR,
+				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+				 errmsg("relation \"%s\" has no %sbtree index on column \"%s\"",
+						RelationGetRelationName(rel), unique ? "unique " : "",
+						get_attname(RelationGetRelid(rel), attnum, false)),
+				 errdetail("The hotel_agent extension needs the canonical indexes and constraints of its tables.")));
+	return result;
 }

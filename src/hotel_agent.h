@@ -12,6 +12,7 @@
 #define HOTEL_AGENT_H
 
 #include "executor/spi.h"
+#include "utils/relcache.h"
 
 #define HOTEL_AGENT_VERSION "1.0.0"
 
@@ -48,6 +49,21 @@ extern char *identifier_normalize_or_error(const char *raw, size_t len, const ch
 extern const char *hotel_agent_tables_schema(void);
 extern char *hotel_agent_qualified_table(const char *relname);
 extern uint64 hotel_agent_schema_generation(void);
+
+/*
+ * Resolving the tables' parts for direct access, by name (extschema.c); each
+ * raises a clear error when the canonical object is missing.
+ * hotel_agent_table_oid: the OID of the extension's table relname.
+ * hotel_agent_column: the attribute number of a column.
+ * hotel_agent_btree_index: a valid btree index on exactly the one column
+ * attnum (opclass input type keytype, no predicate, no expression), unique
+ * and immediate when unique is true; InvalidOid when there is none and
+ * missing_ok.  rel must be open.
+ */
+extern Oid	hotel_agent_table_oid(const char *relname);
+extern AttrNumber hotel_agent_column(Oid relid, const char *attname);
+extern Oid	hotel_agent_btree_index(Relation rel, AttrNumber attnum, Oid keytype,
+									bool unique, bool missing_ok);
 
 /*
  * A kept SPI plan over the extension's tables (extschema.c).  The query is

@@ -5,31 +5,59 @@
  *
  * Each user keeps the newest hotel_agent.password_history_keep hashes
  * (newest by created_at, ties broken by id).  Pruning one user reads that
- * user's rows through idx_password_history_user_id and deletes the surplus
- * by primary key, so its cost depends on the user's rows only, never on the
- * size of the table.  The AFTER INSERT trigger prunes the inserting user.
+ * user's rows through idx_password_history_user_id and deletes the surplus,
+ * so its cost depends on the user's rows only, never on the size of the
+ * table.  The AFTER INSERT trigger prunes the inserting user.
+ *
+ * The read is a direct index scan, not a query: a planned query picks a
+ * bitmap scan for a dozen rows, and a bitmap scan never marks index entries
+ * of deleted rows as dead, so every prune would visit again the heap pages
+ * of every row pruned since the last VACUUM (measured: 49 heap pages for a
+ * user with 12 rows after 2,000 inserts, and 2.4 times the pruning cost).
+ * A plain index scan marks them (kill_prior_tuple) and skips them from then
+ * on.  The surplus rows are deleted directly too.  Both bypass what the
+ * executor would check, so the direct path is taken only when a DELETE
+ * through the executor could not behave differently: the user may SELECT
+ * and DELETE, no row level security, no rules, no DELETE triggers (so no
+ * foreign key refers to the table) and no inheritance children.  Otherwise
+ * the same pruning runs as one SPI query.
  *
  * Two transactions inserting for the same user at the same time would each
  * see only their own new row and each delete one old row, leaving keep + 1.
  * Pruning therefore takes a transaction-level lock per user first (an
  * advisory lock tag of our own, see lock_user_history) and only then reads
- * the user's rows: in READ COMMITTED the second pruner waits for the first
- * to commit and then sees its row.  In REPEATABLE READ or SERIALIZABLE the
- * second one gets a serialization failure instead, never a wrong count.
+ * the user's rows with a new snapshot: in READ COMMITTED the second pruner
+ * waits for the first to commit and then sees its row.  In REPEATABLE READ
+ * or SERIALIZABLE the second one gets a serialization failure instead,
+ * never a wrong count.
  *
  *-------------------------------------------------------------------------
  */
 #include "postgres.h"
 
+#include "access/genam.h"
+#include "access/skey.h"
+#include "access/stratnum.h"
+#include "access/table.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "catalog/pg_class.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
 #include "common/hashfn.h"
+#include "executor/executor.h"
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "miscadmin.h"
 #include "storage/lock.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/guc.h"
+#include "utils/inval.h"
+#include "utils/rel.h"
+#include "utils/rls.h"
+#include "utils/snapmgr.h"
 
 #include "hotel_agent.h"
 
@@ -90,6 +118,224 @@ lock_user_history(text *user_id)
 }
 
 /*
+ * Where password_history and its user_id index are, per backend: valid
+ * while the extension's schema is the one seen when it was filled and no
+ * relcache invalidation touched the table or the index.  user_idx is
+ * InvalidOid when the table has no plain btree index on user_id, or when
+ * id and created_at do not have the canonical types: then only the SPI
+ * path is used.
+ */
+typedef struct HistoryTable
+{
+	bool		valid;
+	uint64		generation;
+	Oid			rel;
+	Oid			user_idx;
+	AttrNumber	id_att;
+	AttrNumber	created_att;
+} HistoryTable;
+
+static HistoryTable history;
+static bool relcache_callback_registered = false;
+
+static void
+history_relcache_callback(Datum arg, Oid relid)
+{
+	if (relid == InvalidOid || relid == history.rel || relid == history.user_idx)
+		history.valid = false;
+}
+
+static void
+history_table_ensure(void)
+{
+	Relation	rel;
+	AttrNumber	user_att;
+
+	(void) hotel_agent_tables_schema();
+	if (history.valid && history.generation == hotel_agent_schema_generation())
+		return;
+	if (!relcache_callback_registered)
+	{
+		CacheRegisterRelcacheCallback(history_relcache_callback, (Datum) 0);
+		relcache_callback_registered = true;
+	}
+
+	history.valid = false;
+	history.generation = hotel_agent_schema_generation();
+	history.rel = hotel_agent_table_oid("password_history");
+	history.id_att = hotel_agent_column(history.rel, "id");
+	history.created_att = hotel_agent_column(history.rel, "created_at");
+	user_att = hotel_agent_column(history.rel, "user_id");
+
+	rel = table_open(history.rel, AccessShareLock);
+	history.user_idx = InvalidOid;
+	if (TupleDescAttr(RelationGetDescr(rel), history.id_att - 1)->atttypid == INT4OID &&
+		TupleDescAttr(RelationGetDescr(rel), history.created_att - 1)->atttypid == TIMESTAMPOID)
+		history.user_idx = hotel_agent_btree_index(rel, user_att, TEXTOID, false, true);
+	table_close(rel, NoLock);
+	history.valid = true;
+}
+
+/*
+ * Could a DELETE through the executor behave differently from deleting the
+ * rows directly?  Not when nothing below applies.
+ */
+static bool
+direct_prune_allowed(Relation rel)
+{
+	Oid			relid = RelationGetRelid(rel);
+	Oid			userid = GetUserId();
+	TriggerDesc *trig = rel->trigdesc;
+
+	if (!OidIsValid(history.user_idx) ||
+		rel->rd_rel->relkind != RELKIND_RELATION ||
+		rel->rd_rel->relhassubclass ||
+		rel->rd_rules != NULL)
+		return false;
+	if (trig != NULL &&
+		(trig->trig_delete_before_row || trig->trig_delete_after_row ||
+		 trig->trig_delete_instead_row || trig->trig_delete_before_statement ||
+		 trig->trig_delete_after_statement))
+		return false;
+	return pg_class_aclcheck(relid, userid, ACL_SELECT) == ACLCHECK_OK &&
+		pg_class_aclcheck(relid, userid, ACL_DELETE) == ACLCHECK_OK &&
+		check_enable_rls(relid, InvalidOid, true) != RLS_ENABLED;
+}
+
+/* One row of the user's history, as read for sorting. */
+typedef struct HistoryRow
+{
+	bool		created_null;
+	Timestamp	created;
+	int32		id;
+	ItemPointerData tid;
+} HistoryRow;
+
+/* Newest first, as ORDER BY created_at DESC, id DESC (NULLs first). */
+static int
+newest_first(const void *a, const void *b)
+{
+	const HistoryRow *x = a;
+	const HistoryRow *y = b;
+
+	if (x->created_null != y->created_null)
+		return x->created_null ? -1 : 1;
+	if (!x->created_null && x->created != y->created)
+		return x->created > y->created ? -1 : 1;
+	if (x->id != y->id)
+		return x->id > y->id ? -1 : 1;
+	return 0;
+}
+
+/*
+ * Deletes one row found by the scan.  Returns false when it is already
+ * gone.  A row changed by a transaction that committed after our snapshot
+ * is left alone in READ COMMITTED (the next prune sees it) and is a
+ * serialization failure otherwise, as in the executor.
+ */
+static bool
+delete_history_row(Relation rel, ItemPointer tid, Snapshot snapshot)
+{
+	TM_FailureData tmfd;
+	TM_Result	result;
+
+	result = table_tuple_delete(rel, tid, GetCurrentCommandId(true), snapshot,
+								InvalidSnapshot, true, &tmfd, false);
+	switch (result)
+	{
+		case TM_Ok:
+			return true;
+		case TM_SelfModified:
+			return false;
+		case TM_Updated:
+		case TM_Deleted:
+			if (IsolationUsesXactSnapshot())
+				ereport(ERROR,
+						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+						 errmsg("could not serialize access due to concurrent %s",
+								result == TM_Updated ? "update" : "delete")));
+			return false;
+		default:
+			elog(ERROR, "unexpected table_tuple_delete status: %u", result);
+			return false;
+	}
+}
+
+/*
+ * The direct path of prune_user(): returns the number of rows deleted, or
+ * -1 when the direct path may not be taken (see direct_prune_allowed).
+ */
+static int64
+prune_user_direct(text *user_id, int keep)
+{
+	Relation	rel;
+	Relation	idx;
+	Snapshot	snapshot;
+	IndexScanDesc scan;
+	ScanKeyData skey;
+	TupleTableSlot *slot;
+	HistoryRow *rows;
+	int			nrows = 0;
+	int			maxrows = keep + 8;
+	int64		deleted = 0;
+
+	history_table_ensure();
+	rel = table_open(history.rel, RowExclusiveLock);
+	if (!direct_prune_allowed(rel))
+	{
+		table_close(rel, NoLock);
+		return -1;
+	}
+	CheckCmdReplicaIdentity(rel, CMD_DELETE);
+	idx = index_open(history.user_idx, AccessShareLock);
+
+	/* see our own insert, and (READ COMMITTED) what committed while we waited */
+	CommandCounterIncrement();
+	snapshot = RegisterSnapshot(GetTransactionSnapshot());
+
+	rows = palloc(sizeof(HistoryRow) * maxrows);
+	ScanKeyInit(&skey, 1, BTEqualStrategyNumber, F_TEXTEQ, PointerGetDatum(user_id));
+	skey.sk_collation = idx->rd_indcollation[0];
+	scan = index_beginscan(rel, idx, snapshot, 1, 0);
+	index_rescan(scan, &skey, 1, NULL, 0);
+	slot = table_slot_create(rel, NULL);
+	while (index_getnext_slot(scan, ForwardScanDirection, slot))
+	{
+		HistoryRow *row;
+		Datum		d;
+		bool		isnull;
+
+		if (nrows == maxrows)
+		{
+			maxrows *= 2;
+			rows = repalloc(rows, sizeof(HistoryRow) * maxrows);
+		}
+		row = &rows[nrows++];
+		d = slot_getattr(slot, history.created_att, &row->created_null);
+		row->created = row->created_null ? 0 : DatumGetTimestamp(d);
+		d = slot_getattr(slot, history.id_att, &isnull);
+		row->id = isnull ? 0 : DatumGetInt32(d);
+		row->tid = slot->tts_tid;
+	}
+	index_endscan(scan);
+	ExecDropSingleTupleTableSlot(slot);
+
+	if (nrows > keep)
+	{
+		qsort(rows, nrows, sizeof(HistoryRow), newest_first);
+		for (int i = keep; i < nrows; i++)
+			if (delete_history_row(rel, &rows[i].tid, snapshot))
+				deleted++;
+	}
+
+	pfree(rows);
+	UnregisterSnapshot(snapshot);
+	index_close(idx, NoLock);
+	table_close(rel, NoLock);
+	return deleted;
+}
+
+/*
  * Delete the user's rows beyond the newest keep; keep 0 keeps everything.
  * Returns the number of rows deleted.
  */
@@ -104,6 +350,10 @@ prune_user(text *user_id, int keep)
 		return 0;
 
 	lock_user_history(user_id);
+
+	deleted = prune_user_direct(user_id, keep);
+	if (deleted >= 0)
+		return deleted;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");

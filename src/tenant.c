@@ -156,69 +156,6 @@ tenant_relcache_callback(Datum arg, Oid relid)
 		tables.valid = false;
 }
 
-static AttrNumber
-required_attnum(Oid relid, const char *attname)
-{
-	AttrNumber	attnum = get_attnum(relid, attname);
-
-	if (attnum == InvalidAttrNumber)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_COLUMN),
-				 errmsg("column \"%s\" of relation \"%s\" does not exist",
-						attname, get_rel_name(relid)),
-				 errdetail("The hotel_agent extension needs the canonical columns of its tables.")));
-	return attnum;
-}
-
-/*
- * A valid, immediate, unique btree index on exactly the column attnum of
- * rel, with no predicate or expression; raises when there is none.
- */
-static Oid
-required_unique_index(Relation rel, AttrNumber attnum, Oid keytype)
-{
-	List	   *indexes = RelationGetIndexList(rel);
-	ListCell   *lc;
-	Oid			result = InvalidOid;
-
-	foreach(lc, indexes)
-	{
-		Relation	idx = index_open(lfirst_oid(lc), AccessShareLock);
-		Form_pg_index ix = idx->rd_index;
-
-		if (ix->indisunique && ix->indisvalid && ix->indisready &&
-			ix->indimmediate && ix->indnkeyatts == 1 &&
-			ix->indkey.values[0] == attnum &&
-			heap_attisnull(idx->rd_indextuple, Anum_pg_index_indpred, NULL) &&
-			heap_attisnull(idx->rd_indextuple, Anum_pg_index_indexprs, NULL) &&
-			idx->rd_rel->relam == BTREE_AM_OID &&
-			idx->rd_opcintype[0] == keytype)
-			result = RelationGetRelid(idx);
-		index_close(idx, NoLock);
-		if (OidIsValid(result))
-			break;
-	}
-	list_free(indexes);
-
-	if (!OidIsValid(result))
-		ereport(ERROR,
-				(errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-				 errmsg("relation \"%s\" has no unique index on column \"%s\"",
-						RelationGetRelationName(rel),
-						get_attname(RelationGetRelid(rel), attnum, false)),
-				 errdetail("The hotel_agent extension needs the canonical constraints of its tables.")));
-	return result;
-}
-
-static Oid
-table_oid(const char *relname)
-{
-	char	   *qualified = hotel_agent_qualified_table(relname);
-	RangeVar   *rv = makeRangeVarFromNameList(stringToQualifiedNameList(qualified));
-
-	return RangeVarGetRelid(rv, NoLock, false);
-}
-
 /* Fills the cache of where the tables are, unless it is still valid. */
 static void
 tenant_tables_ensure(void)
@@ -239,26 +176,26 @@ tenant_tables_ensure(void)
 	tables.valid = false;
 	tables.generation = hotel_agent_schema_generation();
 
-	tables.ident_rel = table_oid("tenant_user_identifiers");
-	tables.ident_id_att = required_attnum(tables.ident_rel, "id");
-	tables.ident_tenant_att = required_attnum(tables.ident_rel, "tenant_id");
-	tables.ident_identifier_att = required_attnum(tables.ident_rel, "identifier");
+	tables.ident_rel = hotel_agent_table_oid("tenant_user_identifiers");
+	tables.ident_id_att = hotel_agent_column(tables.ident_rel, "id");
+	tables.ident_tenant_att = hotel_agent_column(tables.ident_rel, "tenant_id");
+	tables.ident_identifier_att = hotel_agent_column(tables.ident_rel, "identifier");
 	rel = table_open(tables.ident_rel, AccessShareLock);
-	tables.ident_key_idx = required_unique_index(rel, tables.ident_identifier_att,
-												 TEXTOID);
+	tables.ident_key_idx = hotel_agent_btree_index(rel, tables.ident_identifier_att,
+												   TEXTOID, true, false);
 	table_close(rel, NoLock);
 
-	tables.tenant_rel = table_oid("tenants");
-	tables.t_id_att = required_attnum(tables.tenant_rel, "id");
-	tables.t_slug_att = required_attnum(tables.tenant_rel, "tenant_id");
-	tables.t_name_att = required_attnum(tables.tenant_rel, "name");
-	tables.t_status_att = required_attnum(tables.tenant_rel, "status");
-	tables.t_start_att = required_attnum(tables.tenant_rel, "business_hours_start");
-	tables.t_end_att = required_attnum(tables.tenant_rel, "business_hours_end");
-	tables.t_tz_att = required_attnum(tables.tenant_rel, "business_hours_timezone");
+	tables.tenant_rel = hotel_agent_table_oid("tenants");
+	tables.t_id_att = hotel_agent_column(tables.tenant_rel, "id");
+	tables.t_slug_att = hotel_agent_column(tables.tenant_rel, "tenant_id");
+	tables.t_name_att = hotel_agent_column(tables.tenant_rel, "name");
+	tables.t_status_att = hotel_agent_column(tables.tenant_rel, "status");
+	tables.t_start_att = hotel_agent_column(tables.tenant_rel, "business_hours_start");
+	tables.t_end_att = hotel_agent_column(tables.tenant_rel, "business_hours_end");
+	tables.t_tz_att = hotel_agent_column(tables.tenant_rel, "business_hours_timezone");
 	rel = table_open(tables.tenant_rel, AccessShareLock);
-	tables.tenant_pk_idx = required_unique_index(rel, tables.t_id_att, INT4OID);
-	tables.tenant_slug_idx = required_unique_index(rel, tables.t_slug_att, TEXTOID);
+	tables.tenant_pk_idx = hotel_agent_btree_index(rel, tables.t_id_att, INT4OID, true, false);
+	tables.tenant_slug_idx = hotel_agent_btree_index(rel, tables.t_slug_att, TEXTOID, true, false);
 	table_close(rel, NoLock);
 
 	/*

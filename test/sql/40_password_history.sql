@@ -141,6 +141,62 @@ SELECT pg_temp.error_of($$INSERT INTO pg_temp.wrong_use VALUES ('x')$$);
 DROP TABLE pg_temp.wrong_use;
 SELECT pg_temp.error_of($$SELECT hotel_agent.password_history_prune()$$);
 
+-- Pruning reads and deletes directly only when a DELETE through the executor
+-- could not behave differently; otherwise it runs as a query, and what the
+-- executor enforces applies.  Each case below must show the executor's
+-- behaviour.
+DELETE FROM public.password_history;
+SET hotel_agent.password_history_keep = 3;
+-- A DELETE trigger (here an audit of the deleted hashes) sees every pruned row.
+CREATE TEMP TABLE pruned_log (user_id text, password_hash text);
+CREATE FUNCTION pg_temp.log_pruned() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO pg_temp.pruned_log VALUES (OLD.user_id, OLD.password_hash);
+	RETURN OLD;
+END $$;
+CREATE TRIGGER log_pruned AFTER DELETE ON public.password_history
+	FOR EACH ROW EXECUTE FUNCTION pg_temp.log_pruned();
+INSERT INTO public.password_history (user_id, password_hash, created_at)
+SELECT 'ph-1', 'e' || g, '2024-01-01'::timestamp + g * interval '1 day' FROM generate_series(1, 5) g;
+SELECT string_agg(password_hash, ' ' ORDER BY password_hash) AS logged FROM pg_temp.pruned_log;
+SELECT string_agg(password_hash, ' ' ORDER BY created_at) AS kept
+FROM public.password_history WHERE user_id = 'ph-1';
+DROP TRIGGER log_pruned ON public.password_history;
+-- Row level security: a restrictive DELETE policy protects pinned hashes
+-- from a role under RLS, so the oldest row stays and the role ends up with
+-- one row more than the setting.
+CREATE ROLE regress_ph_app;
+GRANT USAGE ON SCHEMA hotel_agent TO regress_ph_app;
+GRANT SELECT, INSERT, DELETE ON public.password_history TO regress_ph_app;
+GRANT USAGE ON SEQUENCE public.password_history_id_seq TO regress_ph_app;
+ALTER TABLE public.password_history ENABLE ROW LEVEL SECURITY;
+CREATE POLICY ph_all ON public.password_history USING (true) WITH CHECK (true);
+CREATE POLICY ph_pinned ON public.password_history AS RESTRICTIVE FOR DELETE
+	USING (password_hash NOT LIKE 'pinned%');
+DELETE FROM public.password_history;
+INSERT INTO public.password_history (user_id, password_hash, created_at)
+VALUES ('ph-2', 'pinned-1', '2024-01-01'), ('ph-2', 'f2', '2024-01-02'), ('ph-2', 'f3', '2024-01-03');
+SET ROLE regress_ph_app;
+INSERT INTO public.password_history (user_id, password_hash, created_at)
+VALUES ('ph-2', 'f4', '2024-01-04');
+SELECT hotel_agent.prune_password_history('ph-2', 2);
+RESET ROLE;
+SELECT string_agg(password_hash, ' ' ORDER BY created_at) AS kept
+FROM public.password_history WHERE user_id = 'ph-2';
+DROP POLICY ph_pinned ON public.password_history;
+DROP POLICY ph_all ON public.password_history;
+ALTER TABLE public.password_history DISABLE ROW LEVEL SECURITY;
+-- Without the DELETE privilege the insert fails, as the DELETE would.
+REVOKE DELETE ON public.password_history FROM regress_ph_app;
+SET ROLE regress_ph_app;
+SELECT pg_temp.error_of($$INSERT INTO public.password_history (user_id, password_hash) VALUES ('ph-2', 'f5')$$);
+RESET ROLE;
+REVOKE ALL ON public.password_history FROM regress_ph_app;
+REVOKE ALL ON SEQUENCE public.password_history_id_seq FROM regress_ph_app;
+REVOKE USAGE ON SCHEMA hotel_agent FROM regress_ph_app;
+DROP ROLE regress_ph_app;
+RESET hotel_agent.password_history_keep;
+
 -- Deleting a user still cascades to the history.
 DELETE FROM public.users WHERE id LIKE 'ph-%';
 SELECT count(*) AS rows_left FROM public.password_history;
