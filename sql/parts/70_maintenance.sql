@@ -24,6 +24,45 @@ COMMENT ON COLUMN hotel_agent.maintenance_log.longest_batch IS
 SELECT pg_catalog.pg_extension_config_dump('hotel_agent.maintenance_log', '');
 SELECT pg_catalog.pg_extension_config_dump('hotel_agent.maintenance_log_id_seq', '');
 
+-- The two counts of stats that read a whole index or table (expired sessions,
+-- users over the password-history limit) cost a few hundred milliseconds on
+-- a million rows: too much for a view scraped every 15 seconds.
+-- run_maintenance() takes them once per run and keeps the newest 100 here;
+-- count_backlog() takes them now, for whoever needs the live figures.
+CREATE TABLE hotel_agent.backlog_census (
+    id bigserial PRIMARY KEY,
+    counted_at timestamp NOT NULL,
+    sessions_expired bigint NOT NULL,
+    password_history_keep integer NOT NULL,
+    password_history_users_over_limit bigint NOT NULL
+);
+COMMENT ON TABLE hotel_agent.backlog_census IS
+'What was left to clean up at the end of each hotel_agent.run_maintenance() (newest 100 kept)';
+COMMENT ON COLUMN hotel_agent.backlog_census.counted_at IS 'When the counts were taken, UTC';
+SELECT pg_catalog.pg_extension_config_dump('hotel_agent.backlog_census', '');
+SELECT pg_catalog.pg_extension_config_dump('hotel_agent.backlog_census_id_seq', '');
+
+CREATE FUNCTION hotel_agent.count_backlog(
+    OUT sessions_expired bigint,
+    OUT password_history_keep integer,
+    OUT password_history_users_over_limit bigint)
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT
+        (SELECT count(*) FROM @extschema@.user_sessions s
+         WHERE s.expires_at <= (now() AT TIME ZONE 'UTC')),
+        k.keep,
+        CASE WHEN k.keep = 0 THEN 0::bigint ELSE
+            (SELECT count(*) FROM (
+                SELECT 1 FROM @extschema@.password_history h
+                GROUP BY h.user_id HAVING count(*) > k.keep) o)
+        END
+    FROM (SELECT hotel_agent.password_history_keep() AS keep) k
+$$;
+COMMENT ON FUNCTION hotel_agent.count_backlog() IS
+'Expired sessions (any age) and users over the password-history limit, counted now (reads whole indexes: not for every scrape)';
+
 -- A procedure, not a function, so that it can COMMIT after every batch and
 -- no lock is held longer than one batch. A procedure with a SET clause
 -- cannot COMMIT, so this one has none and qualifies every name and operator
@@ -81,10 +120,20 @@ BEGIN
               ((SELECT pg_catalog.max(m.id) FROM hotel_agent.maintenance_log m) OPERATOR(pg_catalog.-) 1000);
         COMMIT;
     END LOOP;
+
+    INSERT INTO hotel_agent.backlog_census (counted_at, sessions_expired, password_history_keep,
+                                            password_history_users_over_limit)
+    SELECT pg_catalog.timezone('UTC', pg_catalog.clock_timestamp()), b.sessions_expired,
+           b.password_history_keep, b.password_history_users_over_limit
+    FROM hotel_agent.count_backlog() b;
+    DELETE FROM hotel_agent.backlog_census c
+    WHERE c.id OPERATOR(pg_catalog.<=)
+          ((SELECT pg_catalog.max(m.id) FROM hotel_agent.backlog_census m) OPERATOR(pg_catalog.-) 100);
+    COMMIT;
 END;
 $$;
 COMMENT ON PROCEDURE hotel_agent.run_maintenance(integer) IS
-'Prunes password history, deletes expired sessions and old lock events in batches of batch_size, committing after each batch; logs each task in hotel_agent.maintenance_log';
+'Prunes password history, deletes expired sessions and old lock events in batches of batch_size, committing after each batch; logs each task in hotel_agent.maintenance_log and what is left in hotel_agent.backlog_census';
 
 -- pg_cron is looked up when this is called, never when the extension is
 -- created: hotel_agent does not depend on it.
@@ -130,7 +179,10 @@ $$;
 COMMENT ON FUNCTION hotel_agent.schedule_maintenance(text) IS
 'Registers CALL hotel_agent.run_maintenance() with pg_cron as job hotel_agent-maintenance; returns the job id';
 
--- What an operator (or a metrics scraper) looks at. One row.
+-- What an operator (or a metrics scraper) looks at, in one row. Every part
+-- reads only recent rows, live sessions or the small tables of this schema:
+-- the two counts that would read whole indexes come from the newest
+-- backlog_census row (see above), NULL until run_maintenance() has run.
 CREATE VIEW hotel_agent.stats AS
 WITH clock AS (
     SELECT (now() AT TIME ZONE 'UTC') AS now_utc,
@@ -141,6 +193,11 @@ WITH clock AS (
            count(*) FILTER (WHERE s.is_revoked) AS revoked
     FROM @extschema@.user_sessions s, clock c
     WHERE s.expires_at > c.now_utc
+), census AS (
+    SELECT b.counted_at, b.sessions_expired, b.password_history_users_over_limit
+    FROM hotel_agent.backlog_census b
+    ORDER BY b.id DESC
+    LIMIT 1
 ), last_runs AS (
     SELECT DISTINCT ON (l.task) l.task, l.started, l.rows, l.batches, l.elapsed, l.longest_batch
     FROM hotel_agent.maintenance_log l
@@ -148,15 +205,11 @@ WITH clock AS (
 )
 SELECT
     ls.active AS sessions_active,
-    (SELECT count(*) FROM @extschema@.user_sessions s
-     WHERE s.expires_at <= c.now_utc) AS sessions_expired,
+    (SELECT b.sessions_expired FROM census b) AS sessions_expired,
     ls.revoked AS sessions_revoked,
     c.keep AS password_history_keep,
-    CASE WHEN c.keep = 0 THEN 0::bigint ELSE
-        (SELECT count(*) FROM (
-            SELECT 1 FROM @extschema@.password_history h
-            GROUP BY h.user_id HAVING count(*) > c.keep) o)
-    END AS password_history_users_over_limit,
+    (SELECT b.password_history_users_over_limit FROM census b) AS password_history_users_over_limit,
+    (SELECT b.counted_at FROM census b) AS backlog_counted_at,
     (SELECT jsonb_build_object(
                 'acquired', count(*) FILTER (WHERE a.event_type = 'acquired'),
                 'extended', count(*) FILTER (WHERE a.event_type = 'extended'),

@@ -88,7 +88,7 @@ stats_cost() {
 	done | median >"$tmp/stats_ms"
 	t=$(cat "$tmp/stats_ms")
 	echo "stats view cost ($1): $t ms per SELECT * FROM hotel_agent.stats (EXPLAIN ANALYZE execution time, median of 5)"
-	echo "   of which expired sessions: $(part_cost "SELECT count(*) FROM public.user_sessions s WHERE s.expires_at <= (now() AT TIME ZONE 'UTC')") ms, users over the history limit: $(part_cost "SELECT count(*) FROM (SELECT 1 FROM public.password_history h GROUP BY h.user_id HAVING count(*) > 10) o") ms"
+	echo "   not in the view, taken by run_maintenance() once per run: count_backlog() $(part_cost "SELECT * FROM hotel_agent.count_backlog()") ms"
 }
 # part_cost SQL: median EXPLAIN ANALYZE execution time (ms) of one query.
 part_cost() {

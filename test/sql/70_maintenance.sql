@@ -41,9 +41,18 @@ SELECT 'lk' || g, (ARRAY['acquired', 'extended', 'released', 'expired'])[g % 4 +
 	   (now() AT TIME ZONE 'UTC') - CASE WHEN g <= 3 THEN interval '40 days' ELSE interval '5 minutes' END
 FROM generate_series(1, 9) g;
 
--- stats before: what is waiting.
+-- count_backlog(): what is waiting, counted now.
+SELECT * FROM hotel_agent.count_backlog();
+SET hotel_agent.password_history_keep = 12;
+SELECT * FROM hotel_agent.count_backlog();
+SET hotel_agent.password_history_keep = 0;
+SELECT * FROM hotel_agent.count_backlog();
+RESET hotel_agent.password_history_keep;
+
+-- stats before any maintenance run: the live figures; the backlog counts
+-- are taken by run_maintenance(), so they are NULL until it has run.
 SELECT sessions_active, sessions_expired, sessions_revoked, password_history_keep,
-	   password_history_users_over_limit, lock_events_last_hour, tenants,
+	   password_history_users_over_limit, backlog_counted_at, lock_events_last_hour, tenants,
 	   last_maintenance_at, last_maintenance
 FROM hotel_agent.stats;
 
@@ -59,12 +68,23 @@ SELECT user_id, count(*) FROM public.password_history GROUP BY user_id ORDER BY 
 SELECT token_jti FROM public.user_sessions ORDER BY 1;
 SELECT count(*) AS lock_events FROM public.lock_audit;
 
--- stats after: nothing waiting but the sessions within their grace period;
--- the last run of each task.
+-- stats after: nothing waiting but the sessions within their grace period
+-- (counted at the end of the run); the last run of each task.
 SELECT sessions_active, sessions_expired, sessions_revoked,
 	   password_history_users_over_limit, lock_events_last_hour, tenants,
-	   last_maintenance_at = (SELECT max(started) FROM hotel_agent.maintenance_log) AS last_at_ok
+	   last_maintenance_at = (SELECT max(started) FROM hotel_agent.maintenance_log) AS last_at_ok,
+	   backlog_counted_at >= last_maintenance_at AS counted_after_run
 FROM hotel_agent.stats;
+SELECT sessions_expired, password_history_keep, password_history_users_over_limit,
+	   abs(extract(epoch FROM counted_at - (now() AT TIME ZONE 'UTC'))) < 600 AS counted_utc
+FROM hotel_agent.backlog_census;
+-- The census is not live: a new backlog shows at the next run, or at once
+-- in count_backlog().
+INSERT INTO public.user_sessions (id, user_id, token_jti, expires_at)
+VALUES ('ms-late', 'mu-1', 'mjti-late', (now() AT TIME ZONE 'UTC') - interval '1 hour');
+SELECT s.sessions_expired AS in_stats, b.sessions_expired AS counted_now
+FROM hotel_agent.stats s, hotel_agent.count_backlog() b;
+DELETE FROM public.user_sessions WHERE id = 'ms-late';
 SELECT t.task, t.run -> 'rows' AS rows, t.run -> 'batches' AS batches,
 	   (t.run ->> 'started')::timestamp = l.started AS started_ok,
 	   (t.run ->> 'elapsed')::interval = l.elapsed AS elapsed_ok
@@ -84,6 +104,13 @@ SELECT count(*), min(rows) FILTER (WHERE started = '2020-01-01') AS oldest_fake_
 FROM hotel_agent.maintenance_log;
 SELECT pg_temp.error_of($$INSERT INTO hotel_agent.maintenance_log (task, started, rows, batches, elapsed, longest_batch)
 VALUES ('other', '2020-01-01', 0, 0, '0', '0')$$);
+-- The census keeps the newest 100 rows.
+INSERT INTO hotel_agent.backlog_census (counted_at, sessions_expired, password_history_keep,
+										password_history_users_over_limit)
+SELECT '2020-01-01', g, 10, 0 FROM generate_series(1, 150) g;
+CALL hotel_agent.run_maintenance();
+SELECT count(*), min(sessions_expired) FILTER (WHERE counted_at = '2020-01-01') AS oldest_fake_kept
+FROM hotel_agent.backlog_census;
 
 -- It commits, so it must be called outside a transaction block.
 CALL hotel_agent.run_maintenance(0);
@@ -110,6 +137,7 @@ DROP EXTENSION pg_cron;
 SELECT pg_temp.error_of($$SELECT hotel_agent.schedule_maintenance()$$);
 
 DELETE FROM hotel_agent.maintenance_log;
+DELETE FROM hotel_agent.backlog_census;
 DELETE FROM public.users WHERE id LIKE 'mu-%';
 DELETE FROM public.tenants WHERE tenant_id IN ('hotel-a', 'hotel-b');
 DELETE FROM public.lock_audit;
