@@ -178,7 +178,8 @@ history_table_ensure(void)
 
 /*
  * Could a DELETE through the executor behave differently from deleting the
- * rows directly?  Not when nothing below applies.
+ * rows directly?  Not when nothing below applies.  (In a read-only
+ * transaction, or on a standby, the executor raises the right error.)
  */
 static bool
 direct_prune_allowed(Relation rel)
@@ -188,6 +189,7 @@ direct_prune_allowed(Relation rel)
 	TriggerDesc *trig = rel->trigdesc;
 
 	if (!OidIsValid(history.user_idx) ||
+		XactReadOnly ||
 		rel->rd_rel->relkind != RELKIND_RELATION ||
 		rel->rd_rel->relhassubclass ||
 		rel->rd_rules != NULL)
@@ -276,7 +278,7 @@ prune_user_direct(text *user_id, int keep)
 	TupleTableSlot *slot;
 	HistoryRow *rows;
 	int			nrows = 0;
-	int			maxrows = keep + 8;
+	int			maxrows = Min(keep, 64) + 8;	/* grows when needed */
 	int64		deleted = 0;
 
 	history_table_ensure();

@@ -19,7 +19,8 @@
 #     over all 100,000 (cold pages) are printed for information.  pgbench
 #     -M prepared, one client, synchronous_commit=off (so that the WAL flush
 #     does not hide the pruning), alternating rounds of a fixed number of
-#     inserts, each on a freshly vacuumed table; median latencies compared.
+#     inserts, each on a freshly vacuumed table, after one warm-up round;
+#     the ratio is the median of the per-round ratios.
 #     The same inserts with the trigger disabled are measured alongside, to
 #     separate the pruning's own cost from what any write costs on a big
 #     table (random heap and index pages, full-page images in the WAL).
@@ -38,16 +39,16 @@
 # time, median of 5) is printed on the full data, after (b) and after (c).
 #
 # A missed goal prints "GOAL MISSED" and still exits 0; errors exit non-zero.
-# Knobs: BENCH_MAINT_INSERTS (per pgbench round in (a), default 2000),
-# BENCH_MAINT_ROUNDS (default 5), BENCH_MAINT_TIMEOUT (seconds allowed to
+# Knobs: BENCH_MAINT_INSERTS (per pgbench round in (a), default 4000),
+# BENCH_MAINT_ROUNDS (default 7), BENCH_MAINT_TIMEOUT (seconds allowed to
 # the original query in (b), default 120), BENCH_MAINT_KEEP_DB (set: keep the
 # databases for a look afterwards).
 
 set -euo pipefail
 
 started=$(date +%s.%N)
-inserts=${BENCH_MAINT_INSERTS:-2000}
-rounds=${BENCH_MAINT_ROUNDS:-5}
+inserts=${BENCH_MAINT_INSERTS:-4000}
+rounds=${BENCH_MAINT_ROUNDS:-7}
 orig_timeout=${BENCH_MAINT_TIMEOUT:-120}
 db=hotel_agent_maintenance_bench
 small=hotel_agent_maintenance_bench_small
@@ -193,30 +194,43 @@ run_inserts() {
 	awk -v l="$lat" 'BEGIN { printf "%.1f\n", l * 1000 }' >>"$out"
 	echo "   round $r $side, trigger $trig: $(tail -n 1 "$out") us per insert"
 }
-for r in $(seq 1 "$rounds"); do
+# Round 0 warms both sides up and is not counted: right after loading, the
+# first round on the big table runs 1.4x to 1.5x slower than the later ones
+# (seen in every run), which is the load's after-effect, not the insert's.
+for r in $(seq 0 "$rounds"); do
 	run_inserts small on
 	run_inserts big on
 	run_inserts small off
 	run_inserts big off
 	run_inserts bigrandom on
 	run_inserts bigrandom off
+	if [ "$r" = 0 ]; then
+		echo "   (round 0 was the warm-up: not counted)"
+		for f in "$tmp"/lat_*; do : >"$f"; done
+	fi
 done
 us_big=$(median <"$tmp/lat_big")
 us_small=$(median <"$tmp/lat_small")
 us_big_off=$(median <"$tmp/lat_big_off")
 us_small_off=$(median <"$tmp/lat_small_off")
-ratio_a=$(awk -v s="$us_small" -v b="$us_big" 'BEGIN { printf "%.3f", b / s }')
-ratio_off=$(awk -v s="$us_small_off" -v b="$us_big_off" 'BEGIN { printf "%.3f", b / s }')
+# The ratio: the median of the per-round ratios (each round's big and small
+# run back to back, so a slow spell of the shared machine hits both).
+paired_ratio() {
+	paste "$1" "$2" | awk '{ printf "%.4f\n", $1 / $2 }' | median | awk '{ printf "%.3f", $1 }'
+}
+ratio_a=$(paired_ratio "$tmp/lat_big" "$tmp/lat_small")
+ratio_off=$(paired_ratio "$tmp/lat_big_off" "$tmp/lat_small_off")
 prune_big=$(awk -v a="$us_big" -v b="$us_big_off" 'BEGIN { printf "%.1f", a - b }')
 prune_small=$(awk -v a="$us_small" -v b="$us_small_off" 'BEGIN { printf "%.1f", a - b }')
 echo "   sizes after: $(psql_q -d "$db" -c 'SELECT count(*) FROM public.password_history') and $(psql_q -d "$small" -c 'SELECT count(*) FROM public.password_history') rows; most rows of one user: $(psql_q -d "$db" -c 'SELECT max(n) FROM (SELECT count(*) n FROM public.password_history GROUP BY user_id) c') and $(psql_q -d "$small" -c 'SELECT max(n) FROM (SELECT count(*) n FROM public.password_history GROUP BY user_id) c')"
 us_bigrandom=$(median <"$tmp/lat_bigrandom")
 us_bigrandom_off=$(median <"$tmp/lat_bigrandom_off")
 echo "(a) insert with pruning: $us_big us on 1.2M rows, $us_small us on 1,008 rows (median of $rounds rounds of $inserts inserts, 84 users written to on each side)"
+echo "(a) per-round ratios big/small with the trigger: $(paste "$tmp/lat_big" "$tmp/lat_small" | awk '{ printf "%.2f ", $1 / $2 }')"
 echo "(a) the same insert without the trigger: $us_big_off us on 1.2M rows, $us_small_off us on 1,008 rows, ratio big/small = $ratio_off"
 echo "(a) the pruning's own cost (with minus without trigger): $prune_big us on 1.2M rows, $prune_small us on 1,008 rows"
 echo "(a) for information, random users over all 100,000 of the big table (cold pages): $us_bigrandom us with the trigger, $us_bigrandom_off us without"
-echo "(a) ratio big/small = $ratio_a (goal <= 1.2)"
+echo "(a) ratio big/small = $ratio_a (goal <= 1.2; median of the per-round ratios)"
 awk -v r="$ratio_a" 'BEGIN { exit !(r > 1.2) }' && echo "GOAL MISSED: (a) insert on 1.2M rows costs ${ratio_a}x the insert on 1,008 rows (goal <= 1.2)"
 stage_done
 

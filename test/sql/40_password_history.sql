@@ -191,6 +191,11 @@ REVOKE DELETE ON public.password_history FROM regress_ph_app;
 SET ROLE regress_ph_app;
 SELECT pg_temp.error_of($$INSERT INTO public.password_history (user_id, password_hash) VALUES ('ph-2', 'f5')$$);
 RESET ROLE;
+-- In a read-only transaction (as on a standby) pruning is refused, as a
+-- DELETE would be.
+BEGIN READ ONLY;
+SELECT pg_temp.error_of($$SELECT hotel_agent.prune_password_history('ph-2', 1)$$);
+ROLLBACK;
 REVOKE ALL ON public.password_history FROM regress_ph_app;
 REVOKE ALL ON SEQUENCE public.password_history_id_seq FROM regress_ph_app;
 REVOKE USAGE ON SCHEMA hotel_agent FROM regress_ph_app;
