@@ -24,9 +24,7 @@
 #     The same inserts with the trigger disabled are measured alongside, to
 #     separate the pruning's own cost from what any write costs on a big
 #     table (random heap and index pages, full-page images in the WAL).
-#     Then the work itself, untimed: shared-buffer page accesses per insert
-#     on each side, with and without the trigger, from the statistics
-#     counters.  Goal: big/small <= 1.2.
+#     Goal: big/small <= 1.2.
 # (b) The original clean-up query (DELETE ... WHERE id NOT IN (SELECT ...
 #     ROW_NUMBER() ...)) on the 1.2M backlog, with a statement timeout
 #     (rolled back if it ever finishes), next to
@@ -232,35 +230,6 @@ echo "(a) per-round ratios big/small with the trigger: $(paste "$tmp/lat_big" "$
 echo "(a) the same insert without the trigger: $us_big_off us on 1.2M rows, $us_small_off us on 1,008 rows, ratio big/small = $ratio_off"
 echo "(a) the pruning's own cost (with minus without trigger): $prune_big us on 1.2M rows, $prune_small us on 1,008 rows"
 echo "(a) for information, random users over all 100,000 of the big table (cold pages): $us_bigrandom us with the trigger, $us_bigrandom_off us without"
-# The work, not the time: shared-buffer page accesses per insert (every
-# table and index of the database, heap, free space map and visibility map
-# included), from the statistics counters, over one more pgbench run each.
-# Deterministic up to where the free space map sends the new rows.
-# pages_per_insert SIDE TRIGGER
-pages_per_insert() {
-	local side=$1 trig=$2 d=$db before after n=1000
-	[ "$side" = small ] && d=$small
-	local count="SELECT sum(coalesce(heap_blks_read, 0) + coalesce(heap_blks_hit, 0) + coalesce(idx_blks_read, 0) + coalesce(idx_blks_hit, 0)) FROM pg_catalog.pg_statio_user_tables"
-	psql_q -d "$d" -c "VACUUM public.password_history"
-	[ "$trig" = off ] && psql_q -d "$d" -c "ALTER TABLE public.password_history DISABLE TRIGGER password_history_prune"
-	sleep 1.1	# lets the last sessions' counters reach the shared statistics
-	before=$(psql_q -d "$d" -c "SELECT pg_catalog.pg_stat_clear_snapshot()" -c "$count")
-	PGOPTIONS="-c hotel_agent.password_history_keep=12 -c synchronous_commit=off" \
-		pgbench -n -M prepared -c 1 -j 1 -t "$n" -f "$tmp/insert_$side.sql" "$d" >"$tmp/pgb.out" 2>&1 ||
-		{ cat "$tmp/pgb.out"; exit 1; }
-	sleep 1.1
-	after=$(psql_q -d "$d" -c "$count")
-	if [ "$trig" = off ]; then
-		psql_q -d "$d" -c "ALTER TABLE public.password_history ENABLE TRIGGER password_history_prune"
-		psql_q -d "$d" -c "SELECT hotel_agent.prune_all_password_history(12, NULL)" >/dev/null
-	fi
-	awk -v a="$before" -v b="$after" -v n="$n" 'BEGIN { printf "%.1f", (b - a) / n }'
-}
-pg_big_on=$(pages_per_insert big on)
-pg_small_on=$(pages_per_insert small on)
-pg_big_off=$(pages_per_insert big off)
-pg_small_off=$(pages_per_insert small off)
-echo "(a) the work, untimed: shared-buffer page accesses per insert with the trigger $pg_big_on on 1.2M rows, $pg_small_on on 1,008 rows; without it $pg_big_off and $pg_small_off; the pruning's own: $(awk -v a="$pg_big_on" -v b="$pg_big_off" 'BEGIN { printf "%.1f", a - b }') and $(awk -v a="$pg_small_on" -v b="$pg_small_off" 'BEGIN { printf "%.1f", a - b }')"
 echo "(a) ratio big/small = $ratio_a (goal <= 1.2; median of the per-round ratios)"
 awk -v r="$ratio_a" 'BEGIN { exit !(r > 1.2) }' && echo "GOAL MISSED: (a) insert on 1.2M rows costs ${ratio_a}x the insert on 1,008 rows (goal <= 1.2)"
 stage_done
