@@ -179,10 +179,13 @@ $$;
 COMMENT ON FUNCTION hotel_agent.schedule_maintenance(text) IS
 'Registers CALL hotel_agent.run_maintenance() with pg_cron as job hotel_agent-maintenance; returns the job id';
 
--- What an operator (or a metrics scraper) looks at, in one row. Every part
--- reads only recent rows, live sessions or the small tables of this schema:
--- the two counts that would read whole indexes come from the newest
--- backlog_census row (see above), NULL until run_maintenance() has run.
+-- What an operator (or a metrics scraper) looks at, in one row. The live
+-- parts read the unexpired sessions, the last hour of lock events, the
+-- small tables of this schema, and users and tenant_user_identifiers
+-- (grouped by tenant: about 45 ms for 100,000 rows each). The two counts
+-- that would read every expired session and all of the password history
+-- come from the newest backlog_census row (see above), NULL until
+-- run_maintenance() has run.
 CREATE VIEW hotel_agent.stats AS
 WITH clock AS (
     SELECT (now() AT TIME ZONE 'UTC') AS now_utc,
