@@ -166,7 +166,6 @@ DROP TRIGGER log_pruned ON public.password_history;
 -- from a role under RLS, so the oldest row stays and the role ends up with
 -- one row more than the setting.
 CREATE ROLE regress_ph_app;
-GRANT USAGE ON SCHEMA hotel_agent TO regress_ph_app;
 GRANT SELECT, INSERT, DELETE ON public.password_history TO regress_ph_app;
 GRANT USAGE ON SEQUENCE public.password_history_id_seq TO regress_ph_app;
 ALTER TABLE public.password_history ENABLE ROW LEVEL SECURITY;
@@ -198,7 +197,6 @@ SELECT pg_temp.error_of($$SELECT hotel_agent.prune_password_history('ph-2', 1)$$
 ROLLBACK;
 REVOKE ALL ON public.password_history FROM regress_ph_app;
 REVOKE ALL ON SEQUENCE public.password_history_id_seq FROM regress_ph_app;
-REVOKE USAGE ON SCHEMA hotel_agent FROM regress_ph_app;
 DROP ROLE regress_ph_app;
 RESET hotel_agent.password_history_keep;
 
