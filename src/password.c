@@ -283,7 +283,9 @@ prune_user_direct(text *user_id, int keep)
 
 	history_table_ensure();
 	rel = table_open(history.rel, RowExclusiveLock);
-	if (!direct_prune_allowed(rel))
+	/* locking may have brought invalidations, e.g. of a dropped index */
+	history_table_ensure();
+	if (RelationGetRelid(rel) != history.rel || !direct_prune_allowed(rel))
 	{
 		table_close(rel, NoLock);
 		return -1;

@@ -162,6 +162,14 @@ SELECT string_agg(password_hash, ' ' ORDER BY password_hash) AS logged FROM pg_t
 SELECT string_agg(password_hash, ' ' ORDER BY created_at) AS kept
 FROM public.password_history WHERE user_id = 'ph-1';
 DROP TRIGGER log_pruned ON public.password_history;
+-- Without its index on user_id the pruning still works, as a query.
+BEGIN;
+DROP INDEX public.idx_password_history_user_id;
+INSERT INTO public.password_history (user_id, password_hash, created_at)
+SELECT 'ph-3', 'g' || g, '2024-01-01'::timestamp + g * interval '1 day' FROM generate_series(1, 5) g;
+SELECT string_agg(password_hash, ' ' ORDER BY created_at) AS kept
+FROM public.password_history WHERE user_id = 'ph-3';
+ROLLBACK;
 -- Row level security: a restrictive DELETE policy protects pinned hashes
 -- from a role under RLS, so the oldest row stays and the role ends up with
 -- one row more than the setting.
