@@ -28,8 +28,10 @@
  * advisory lock tag of our own, see lock_user_history) and only then reads
  * the user's rows with a new snapshot: in READ COMMITTED the second pruner
  * waits for the first to commit and then sees its row.  In REPEATABLE READ
- * or SERIALIZABLE the second one gets a serialization failure instead,
- * never a wrong count.
+ * or SERIALIZABLE the transaction's snapshot cannot see it, so the pruner
+ * compares the user's rows in that snapshot with the latest committed ones
+ * and raises a serialization failure when they differ (see
+ * check_history_unchanged): never a wrong count.
  *
  *-------------------------------------------------------------------------
  */
@@ -55,6 +57,7 @@
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
 #include "utils/inval.h"
+#include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/rls.h"
 #include "utils/snapmgr.h"
@@ -136,21 +139,27 @@ typedef struct HistoryTable
 } HistoryTable;
 
 static HistoryTable history;
+static uint64 history_invalidations = 0;
 static bool relcache_callback_registered = false;
 
 static void
 history_relcache_callback(Datum arg, Oid relid)
 {
 	if (relid == InvalidOid || relid == history.rel || relid == history.user_idx)
+	{
 		history.valid = false;
+		history_invalidations++;
+	}
 }
 
+/*
+ * Fills the cache of where the table and its index are.  Everything is
+ * read with the table locked, and read again if an invalidation arrived
+ * meanwhile (a concurrent ALTER TABLE or DROP INDEX).
+ */
 static void
 history_table_ensure(void)
 {
-	Relation	rel;
-	AttrNumber	user_att;
-
 	(void) hotel_agent_tables_schema();
 	if (history.valid && history.generation == hotel_agent_schema_generation())
 		return;
@@ -160,19 +169,50 @@ history_table_ensure(void)
 		relcache_callback_registered = true;
 	}
 
-	history.valid = false;
-	history.generation = hotel_agent_schema_generation();
-	history.rel = hotel_agent_table_oid("password_history");
-	history.id_att = hotel_agent_column(history.rel, "id");
-	history.created_att = hotel_agent_column(history.rel, "created_at");
-	user_att = hotel_agent_column(history.rel, "user_id");
+	for (;;)
+	{
+		uint64		seen = history_invalidations;
+		Relation	rel;
+		TupleDesc	desc;
+		AttrNumber	user_att;
+		Form_pg_attribute user_attr;
 
-	rel = table_open(history.rel, AccessShareLock);
-	history.user_idx = InvalidOid;
-	if (TupleDescAttr(RelationGetDescr(rel), history.id_att - 1)->atttypid == INT4OID &&
-		TupleDescAttr(RelationGetDescr(rel), history.created_att - 1)->atttypid == TIMESTAMPOID)
-		history.user_idx = hotel_agent_btree_index(rel, user_att, TEXTOID, false, true);
-	table_close(rel, NoLock);
+		history.generation = hotel_agent_schema_generation();
+		history.rel = hotel_agent_table_oid("password_history");
+		history.user_idx = InvalidOid;
+		rel = table_open(history.rel, AccessShareLock);
+		desc = RelationGetDescr(rel);
+		history.id_att = hotel_agent_column(history.rel, "id");
+		history.created_att = hotel_agent_column(history.rel, "created_at");
+		user_att = hotel_agent_column(history.rel, "user_id");
+		user_attr = TupleDescAttr(desc, user_att - 1);
+
+		/*
+		 * The direct path needs the canonical types, and an index that
+		 * compares user ids exactly as the column does (same, deterministic
+		 * collation), or its answer could differ from the query's.
+		 */
+		if (TupleDescAttr(desc, history.id_att - 1)->atttypid == INT4OID &&
+			TupleDescAttr(desc, history.created_att - 1)->atttypid == TIMESTAMPOID &&
+			(!OidIsValid(user_attr->attcollation) ||
+			 get_collation_isdeterministic(user_attr->attcollation)))
+		{
+			Oid			idxoid = hotel_agent_btree_index(rel, user_att, TEXTOID, false, true);
+
+			if (OidIsValid(idxoid))
+			{
+				Relation	idx = index_open(idxoid, AccessShareLock);
+
+				if (idx->rd_indcollation[0] == user_attr->attcollation)
+					history.user_idx = idxoid;
+				index_close(idx, NoLock);
+			}
+		}
+		table_close(rel, NoLock);
+
+		if (seen == history_invalidations)
+			break;
+	}
 	history.valid = true;
 }
 
@@ -229,13 +269,23 @@ newest_first(const void *a, const void *b)
 	return 0;
 }
 
+/* What became of a row the pruner chose to delete. */
+typedef enum HistoryDelete
+{
+	HISTORY_DELETED,			/* deleted */
+	HISTORY_GONE,				/* already deleted by someone else */
+	HISTORY_CHANGED				/* updated meanwhile by a committed transaction */
+} HistoryDelete;
+
 /*
- * Deletes one row found by the scan.  Returns false when it is already
- * gone.  A row changed by a transaction that committed after our snapshot
- * is left alone in READ COMMITTED (the next prune sees it) and is a
- * serialization failure otherwise, as in the executor.
+ * Deletes one row found by the scan.  A row deleted or updated by a
+ * transaction that committed after our snapshot is a serialization failure
+ * in REPEATABLE READ and SERIALIZABLE, as in the executor; in READ
+ * COMMITTED a deleted row is simply gone, and an updated one is reported
+ * so that the caller can finish with the query, which (like the executor)
+ * deletes the row's newest version.
  */
-static bool
+static HistoryDelete
 delete_history_row(Relation rel, ItemPointer tid, Snapshot snapshot)
 {
 	TM_FailureData tmfd;
@@ -246,9 +296,9 @@ delete_history_row(Relation rel, ItemPointer tid, Snapshot snapshot)
 	switch (result)
 	{
 		case TM_Ok:
-			return true;
+			return HISTORY_DELETED;
 		case TM_SelfModified:
-			return false;
+			return HISTORY_GONE;
 		case TM_Updated:
 		case TM_Deleted:
 			if (IsolationUsesXactSnapshot())
@@ -256,19 +306,33 @@ delete_history_row(Relation rel, ItemPointer tid, Snapshot snapshot)
 						(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
 						 errmsg("could not serialize access due to concurrent %s",
 								result == TM_Updated ? "update" : "delete")));
-			return false;
+			return result == TM_Updated ? HISTORY_CHANGED : HISTORY_GONE;
 		default:
 			elog(ERROR, "unexpected table_tuple_delete status: %u", result);
-			return false;
+			return HISTORY_GONE;
 	}
+}
+
+/*
+ * May the index answer for this snapshot?  A freshly built index that
+ * broke HOT chains is not usable by transactions older than it
+ * (indcheckxmin), exactly as the planner would not use it.
+ */
+static bool
+index_usable(Relation idx)
+{
+	return !idx->rd_index->indcheckxmin ||
+		TransactionIdPrecedes(HeapTupleHeaderGetXmin(idx->rd_indextuple->t_data),
+							  TransactionXmin);
 }
 
 /*
  * The direct path of prune_user(): returns the number of rows deleted, or
  * -1 when the direct path may not be taken (see direct_prune_allowed).
+ * Sets *finish_with_query when a row it chose was updated meanwhile.
  */
 static int64
-prune_user_direct(text *user_id, int keep)
+prune_user_direct(text *user_id, int keep, bool *finish_with_query)
 {
 	Relation	rel;
 	Relation	idx;
@@ -296,6 +360,13 @@ prune_user_direct(text *user_id, int keep)
 	/* see our own insert, and (READ COMMITTED) what committed while we waited */
 	CommandCounterIncrement();
 	snapshot = RegisterSnapshot(GetTransactionSnapshot());
+	if (!index_usable(idx))
+	{
+		UnregisterSnapshot(snapshot);
+		index_close(idx, NoLock);
+		table_close(rel, NoLock);
+		return -1;
+	}
 
 	rows = palloc(sizeof(HistoryRow) * maxrows);
 	ScanKeyInit(&skey, 1, BTEqualStrategyNumber, F_TEXTEQ, PointerGetDatum(user_id));
@@ -328,8 +399,14 @@ prune_user_direct(text *user_id, int keep)
 	{
 		qsort(rows, nrows, sizeof(HistoryRow), newest_first);
 		for (int i = keep; i < nrows; i++)
-			if (delete_history_row(rel, &rows[i].tid, snapshot))
+		{
+			HistoryDelete what = delete_history_row(rel, &rows[i].tid, snapshot);
+
+			if (what == HISTORY_DELETED)
 				deleted++;
+			else if (what == HISTORY_CHANGED)
+				*finish_with_query = true;
+		}
 	}
 
 	pfree(rows);
@@ -337,6 +414,59 @@ prune_user_direct(text *user_id, int keep)
 	index_close(idx, NoLock);
 	table_close(rel, NoLock);
 	return deleted;
+}
+
+/*
+ * The user's row ids, as a text array, in the given snapshot (seeing our
+ * own changes).  Caller is connected to SPI.
+ */
+static ExtSchemaPlan ids_plan;
+static const char ids_query[] =
+"SELECT pg_catalog.array_agg(h.id ORDER BY h.id)::pg_catalog.text"
+" FROM @extschema@.password_history h"
+" WHERE h.user_id OPERATOR(pg_catalog.=) $1";
+static Oid	ids_argtypes[1] = {TEXTOID};
+
+static char *
+history_ids(text *user_id, Snapshot snapshot)
+{
+	Datum		arg = PointerGetDatum(user_id);
+	int			rc;
+
+	rc = SPI_execute_snapshot(hotel_agent_schema_plan(&ids_plan, ids_query, 1, ids_argtypes),
+							  &arg, NULL, snapshot, InvalidSnapshot, false, false, 1);
+	if (rc != SPI_OK_SELECT || SPI_processed != 1)
+		elog(ERROR, "reading password_history failed: %s", SPI_result_code_string(rc));
+	return SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+}
+
+/*
+ * REPEATABLE READ and SERIALIZABLE: the transaction's snapshot may be older
+ * than the commit lock_user_history() waited for.  Pruning by it would then
+ * miss the other transaction's rows (two password changes of a user one
+ * row under the limit would each delete nothing, leaving keep + 1), so a
+ * change to the user's rows committed since the snapshot is refused, as a
+ * DELETE of a concurrently changed row would be.  READ COMMITTED reads
+ * with a new snapshot and needs none of this.
+ */
+static void
+check_history_unchanged(text *user_id)
+{
+	char	   *in_snapshot;
+	char	   *latest;
+
+	if (SPI_connect() != SPI_OK_CONNECT)
+		elog(ERROR, "SPI_connect failed");
+	in_snapshot = history_ids(user_id, GetTransactionSnapshot());
+	latest = history_ids(user_id, GetLatestSnapshot());
+	if ((in_snapshot == NULL) != (latest == NULL) ||
+		(in_snapshot != NULL && strcmp(in_snapshot, latest) != 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+				 errmsg("could not serialize access due to concurrent change of the password history"),
+				 errdetail("Another transaction changed this user's password history after this transaction's snapshot was taken."),
+				 errhint("Retry the transaction.")));
+	SPI_finish();
 }
 
 /*
@@ -349,15 +479,20 @@ prune_user(text *user_id, int keep)
 	Datum		values[2];
 	int			rc;
 	int64		deleted;
+	bool		finish_with_query = false;
 
 	if (keep == 0)
 		return 0;
 
 	lock_user_history(user_id);
+	if (IsolationUsesXactSnapshot())
+		check_history_unchanged(user_id);
 
-	deleted = prune_user_direct(user_id, keep);
-	if (deleted >= 0)
+	deleted = prune_user_direct(user_id, keep, &finish_with_query);
+	if (deleted >= 0 && !finish_with_query)
 		return deleted;
+	if (deleted < 0)
+		deleted = 0;
 
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
@@ -367,7 +502,7 @@ prune_user(text *user_id, int keep)
 	if (rc != SPI_OK_DELETE)
 		elog(ERROR, "pruning password_history failed: %s",
 			 SPI_result_code_string(rc));
-	deleted = (int64) SPI_processed;
+	deleted += (int64) SPI_processed;
 	SPI_finish();
 	return deleted;
 }
