@@ -97,6 +97,7 @@ typedef struct TenantTables
 } TenantTables;
 
 static TenantTables tables;
+static uint64 tables_invalidations = 0;
 static bool relcache_callback_registered = false;
 
 /* One tenants row, copied out of the table. */
@@ -147,21 +148,24 @@ typedef struct Lookup
 static void
 tenant_relcache_callback(Datum arg, Oid relid)
 {
-	if (!tables.valid)
-		return;
 	if (relid == InvalidOid ||
 		relid == tables.ident_rel || relid == tables.ident_key_idx ||
 		relid == tables.tenant_rel || relid == tables.tenant_pk_idx ||
 		relid == tables.tenant_slug_idx)
+	{
 		tables.valid = false;
+		tables_invalidations++;
+	}
 }
 
-/* Fills the cache of where the tables are, unless it is still valid. */
+/*
+ * Fills the cache of where the tables are, unless it is still valid.  Each
+ * table's columns and indexes are read with the table locked, and
+ * everything is read again if an invalidation arrived meanwhile.
+ */
 static void
 tenant_tables_ensure(void)
 {
-	Relation	rel;
-
 	/* looks the schema up if it was forgotten, which moves the generation */
 	(void) hotel_agent_tables_schema();
 	if (tables.valid && tables.generation == hotel_agent_schema_generation())
@@ -173,36 +177,38 @@ tenant_tables_ensure(void)
 		relcache_callback_registered = true;
 	}
 
-	tables.valid = false;
-	tables.generation = hotel_agent_schema_generation();
+	for (;;)
+	{
+		uint64		seen = tables_invalidations;
+		Relation	rel;
 
-	tables.ident_rel = hotel_agent_table_oid("tenant_user_identifiers");
-	tables.ident_id_att = hotel_agent_column(tables.ident_rel, "id");
-	tables.ident_tenant_att = hotel_agent_column(tables.ident_rel, "tenant_id");
-	tables.ident_identifier_att = hotel_agent_column(tables.ident_rel, "identifier");
-	rel = table_open(tables.ident_rel, AccessShareLock);
-	tables.ident_key_idx = hotel_agent_btree_index(rel, tables.ident_identifier_att,
-												   TEXTOID, true, false);
-	table_close(rel, NoLock);
+		tables.generation = hotel_agent_schema_generation();
 
-	tables.tenant_rel = hotel_agent_table_oid("tenants");
-	tables.t_id_att = hotel_agent_column(tables.tenant_rel, "id");
-	tables.t_slug_att = hotel_agent_column(tables.tenant_rel, "tenant_id");
-	tables.t_name_att = hotel_agent_column(tables.tenant_rel, "name");
-	tables.t_status_att = hotel_agent_column(tables.tenant_rel, "status");
-	tables.t_start_att = hotel_agent_column(tables.tenant_rel, "business_hours_start");
-	tables.t_end_att = hotel_agent_column(tables.tenant_rel, "business_hours_end");
-	tables.t_tz_att = hotel_agent_column(tables.tenant_rel, "business_hours_timezone");
-	rel = table_open(tables.tenant_rel, AccessShareLock);
-	tables.tenant_pk_idx = hotel_agent_btree_index(rel, tables.t_id_att, INT4OID, true, false);
-	tables.tenant_slug_idx = hotel_agent_btree_index(rel, tables.t_slug_att, TEXTOID, true, false);
-	table_close(rel, NoLock);
+		tables.ident_rel = hotel_agent_table_oid("tenant_user_identifiers");
+		rel = table_open(tables.ident_rel, AccessShareLock);
+		tables.ident_id_att = hotel_agent_column(tables.ident_rel, "id");
+		tables.ident_tenant_att = hotel_agent_column(tables.ident_rel, "tenant_id");
+		tables.ident_identifier_att = hotel_agent_column(tables.ident_rel, "identifier");
+		tables.ident_key_idx = hotel_agent_btree_index(rel, tables.ident_identifier_att,
+													   TEXTOID, true, false);
+		table_close(rel, NoLock);
 
-	/*
-	 * Opening the relations may have processed invalidations that reset
-	 * the cache while it was being filled; that is harmless, the OIDs just
-	 * read are current.
-	 */
+		tables.tenant_rel = hotel_agent_table_oid("tenants");
+		rel = table_open(tables.tenant_rel, AccessShareLock);
+		tables.t_id_att = hotel_agent_column(tables.tenant_rel, "id");
+		tables.t_slug_att = hotel_agent_column(tables.tenant_rel, "tenant_id");
+		tables.t_name_att = hotel_agent_column(tables.tenant_rel, "name");
+		tables.t_status_att = hotel_agent_column(tables.tenant_rel, "status");
+		tables.t_start_att = hotel_agent_column(tables.tenant_rel, "business_hours_start");
+		tables.t_end_att = hotel_agent_column(tables.tenant_rel, "business_hours_end");
+		tables.t_tz_att = hotel_agent_column(tables.tenant_rel, "business_hours_timezone");
+		tables.tenant_pk_idx = hotel_agent_btree_index(rel, tables.t_id_att, INT4OID, true, false);
+		tables.tenant_slug_idx = hotel_agent_btree_index(rel, tables.t_slug_att, TEXTOID, true, false);
+		table_close(rel, NoLock);
+
+		if (seen == tables_invalidations)
+			break;
+	}
 	tables.valid = true;
 }
 
