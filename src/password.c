@@ -124,9 +124,9 @@ lock_user_history(text *user_id)
  * Where password_history and its user_id index are, per backend: valid
  * while the extension's schema is the one seen when it was filled and no
  * relcache invalidation touched the table or the index.  user_idx is
- * InvalidOid when the table has no plain btree index on user_id, or when
- * id and created_at do not have the canonical types: then only the SPI
- * path is used.
+ * InvalidOid when the table has no plain btree index on user_id with the
+ * column's (deterministic) collation, or when id and created_at do not have
+ * the canonical types: then only the SPI path is used.
  */
 typedef struct HistoryTable
 {
