@@ -193,6 +193,14 @@ FROM public.password_history WHERE user_id = 'ph-2';
 DROP POLICY ph_pinned ON public.password_history;
 DROP POLICY ph_all ON public.password_history;
 ALTER TABLE public.password_history DISABLE ROW LEVEL SECURITY;
+-- The same role without row level security: the direct path, same result.
+DELETE FROM public.password_history;
+SET ROLE regress_ph_app;
+INSERT INTO public.password_history (user_id, password_hash, created_at)
+SELECT 'ph-2', 'k' || g, '2024-01-01'::timestamp + g * interval '1 day' FROM generate_series(1, 5) g;
+RESET ROLE;
+SELECT string_agg(password_hash, ' ' ORDER BY created_at) AS kept
+FROM public.password_history WHERE user_id = 'ph-2';
 -- Without the DELETE privilege the insert fails, as the DELETE would.
 REVOKE DELETE ON public.password_history FROM regress_ph_app;
 SET ROLE regress_ph_app;
