@@ -187,8 +187,8 @@ hotel_agent_column(Oid relid, const char *attname)
 }
 
 Oid
-hotel_agent_btree_index(Relation rel, AttrNumber attnum, Oid keytype, bool unique,
-						bool missing_ok)
+hotel_agent_btree_index(Relation rel, AttrNumber attnum, Oid keytype, Oid collation,
+						bool unique, bool missing_ok)
 {
 	List	   *indexes = RelationGetIndexList(rel);
 	ListCell   *lc;
@@ -205,7 +205,8 @@ hotel_agent_btree_index(Relation rel, AttrNumber attnum, Oid keytype, bool uniqu
 			heap_attisnull(idx->rd_indextuple, Anum_pg_index_indpred, NULL) &&
 			heap_attisnull(idx->rd_indextuple, Anum_pg_index_indexprs, NULL) &&
 			idx->rd_rel->relam == BTREE_AM_OID &&
-			idx->rd_opcintype[0] == keytype)
+			idx->rd_opcintype[0] == keytype &&
+			(!OidIsValid(collation) || idx->rd_indcollation[0] == collation))
 			result = RelationGetRelid(idx);
 		index_close(idx, NoLock);
 		if (OidIsValid(result))

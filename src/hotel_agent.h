@@ -56,14 +56,14 @@ extern uint64 hotel_agent_schema_generation(void);
  * hotel_agent_table_oid: the OID of the extension's table relname.
  * hotel_agent_column: the attribute number of a column.
  * hotel_agent_btree_index: a valid btree index on exactly the one column
- * attnum (opclass input type keytype, no predicate, no expression), unique
- * and immediate when unique is true; InvalidOid when there is none and
- * missing_ok.  rel must be open.
+ * attnum (opclass input type keytype, collation collation unless that is
+ * InvalidOid, no predicate, no expression), unique and immediate when unique
+ * is true; InvalidOid when there is none and missing_ok.  rel must be open.
  */
 extern Oid	hotel_agent_table_oid(const char *relname);
 extern AttrNumber hotel_agent_column(Oid relid, const char *attname);
 extern Oid	hotel_agent_btree_index(Relation rel, AttrNumber attnum, Oid keytype,
-									bool unique, bool missing_ok);
+									Oid collation, bool unique, bool missing_ok);
 
 /*
  * A kept SPI plan over the extension's tables (extschema.c).  The query is

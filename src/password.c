@@ -197,16 +197,9 @@ history_table_ensure(void)
 			(!OidIsValid(user_attr->attcollation) ||
 			 get_collation_isdeterministic(user_attr->attcollation)))
 		{
-			Oid			idxoid = hotel_agent_btree_index(rel, user_att, TEXTOID, false, true);
-
-			if (OidIsValid(idxoid))
-			{
-				Relation	idx = index_open(idxoid, AccessShareLock);
-
-				if (idx->rd_indcollation[0] == user_attr->attcollation)
-					history.user_idx = idxoid;
-				index_close(idx, NoLock);
-			}
+			history.user_idx = hotel_agent_btree_index(rel, user_att, TEXTOID,
+													   user_attr->attcollation,
+													   false, true);
 		}
 		table_close(rel, NoLock);
 

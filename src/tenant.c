@@ -190,7 +190,7 @@ tenant_tables_ensure(void)
 		tables.ident_tenant_att = hotel_agent_column(tables.ident_rel, "tenant_id");
 		tables.ident_identifier_att = hotel_agent_column(tables.ident_rel, "identifier");
 		tables.ident_key_idx = hotel_agent_btree_index(rel, tables.ident_identifier_att,
-													   TEXTOID, true, false);
+													   TEXTOID, InvalidOid, true, false);
 		table_close(rel, NoLock);
 
 		tables.tenant_rel = hotel_agent_table_oid("tenants");
@@ -202,8 +202,8 @@ tenant_tables_ensure(void)
 		tables.t_start_att = hotel_agent_column(tables.tenant_rel, "business_hours_start");
 		tables.t_end_att = hotel_agent_column(tables.tenant_rel, "business_hours_end");
 		tables.t_tz_att = hotel_agent_column(tables.tenant_rel, "business_hours_timezone");
-		tables.tenant_pk_idx = hotel_agent_btree_index(rel, tables.t_id_att, INT4OID, true, false);
-		tables.tenant_slug_idx = hotel_agent_btree_index(rel, tables.t_slug_att, TEXTOID, true, false);
+		tables.tenant_pk_idx = hotel_agent_btree_index(rel, tables.t_id_att, INT4OID, InvalidOid, true, false);
+		tables.tenant_slug_idx = hotel_agent_btree_index(rel, tables.t_slug_att, TEXTOID, InvalidOid, true, false);
 		table_close(rel, NoLock);
 
 		if (seen == tables_invalidations)
