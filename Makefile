@@ -5,7 +5,7 @@
 #   make bench   benchmarks; they print ratios measured side by side in one run
 #
 # `test` is also a directory, so every project target is phony.
-.PHONY: all install demo test bench deps installcheck-all sql-script unit fuzz metadata bench-core
+.PHONY: all install demo test bench deps unit fuzz metadata bench-core
 
 EXTENSION = hotel_agent
 MODULE_big = hotel_agent
@@ -14,11 +14,21 @@ MODULE_big = hotel_agent
 SRCS = $(sort $(wildcard src/*.c))
 OBJS = $(SRCS:.c=.o)
 
-# The extension scripts: 1.0.0 is assembled from one fragment per concern
-# (sql/parts/NN_concern.sql), so each concern's SQL lives next to its peers
-# in one place; upgrade scripts are written by hand.
-SQL_PARTS = $(sort $(wildcard sql/parts/*.sql))
-DATA = sql/hotel_agent--1.0.0.sql $(filter-out sql/hotel_agent--1.0.0.sql,$(wildcard sql/hotel_agent--*--*.sql))
+# The version being built: default_version of the control file, the one
+# place it is written.  The library gets it at compile time, the assembler
+# writes it into the scripts.
+EXTVERSION := $(shell sed -n "s/^default_version *= *'\\([^']*\\)'.*/\\1/p" hotel_agent.control)
+
+# Extension scripts (see sql/README.md).  Released scripts are listed with
+# their checksums in sql/released.sha256 and never rebuilt; the install
+# script of EXTVERSION and the upgrade scripts into it are assembled from
+# sql/src/ until EXTVERSION is released.
+EXT_RELEASED_SCRIPTS := $(shell sed -n 's/^[0-9a-f]*  *//p' sql/released.sha256)
+EXT_SQL_SOURCES = $(sort $(wildcard sql/src/*.sql sql/src/*/*.sql))
+EXT_INSTALL_SCRIPT = sql/hotel_agent--$(EXTVERSION).sql
+EXT_UPGRADE_SCRIPTS = $(patsubst sql/src/upgrade/%.sql,sql/hotel_agent--%.sql,$(wildcard sql/src/upgrade/*--$(EXTVERSION).sql))
+EXT_BUILT_SCRIPTS = $(filter-out $(EXT_RELEASED_SCRIPTS),$(EXT_INSTALL_SCRIPT) $(EXT_UPGRADE_SCRIPTS))
+DATA = $(sort $(EXT_RELEASED_SCRIPTS) $(EXT_BUILT_SCRIPTS))
 
 # Regression tests run in file-name order; each one sets up what it needs.
 REGRESS = $(basename $(notdir $(sort $(wildcard test/sql/*.sql))))
@@ -26,7 +36,7 @@ REGRESS_OPTS = --inputdir=test --load-extension=hotel_agent
 ISOLATION = $(basename $(notdir $(sort $(wildcard test/specs/*.spec))))
 ISOLATION_OPTS = --inputdir=test --load-extension=hotel_agent
 
-PG_CPPFLAGS = -Isrc
+PG_CPPFLAGS = -Isrc -DHOTEL_AGENT_VERSION='"$(EXTVERSION)"'
 SHLIB_LINK = -lpcre2-8
 EXTRA_CLEAN = build test/unit/*.bin test/fuzz/*.bin test/bench/*.bin
 
@@ -44,10 +54,17 @@ else
 include $(PGXS)
 endif
 
-sql/hotel_agent--1.0.0.sql: $(SQL_PARTS) tools/assemble-sql.sh
-	sh tools/assemble-sql.sh $(SQL_PARTS) > $@.tmp && mv $@.tmp $@
+# Only scripts not yet released have rules: make never rewrites a released one.
+$(filter $(EXT_INSTALL_SCRIPT),$(EXT_BUILT_SCRIPTS)): $(EXT_SQL_SOURCES) tools/assemble-sql.sh hotel_agent.control
+	sh tools/assemble-sql.sh install $(EXTVERSION) extension > $@.tmp && mv $@.tmp $@
 
-all: sql/hotel_agent--1.0.0.sql
+$(filter-out $(EXT_INSTALL_SCRIPT),$(EXT_BUILT_SCRIPTS)): sql/hotel_agent--%--$(EXTVERSION).sql: $(EXT_SQL_SOURCES) tools/assemble-sql.sh hotel_agent.control
+	sh tools/assemble-sql.sh upgrade $* $(EXTVERSION) extension > $@.tmp && mv $@.tmp $@
+
+all: $(EXT_BUILT_SCRIPTS)
+
+# Every object is compiled with the version it reports.
+$(OBJS): hotel_agent.control
 
 # PG 15's pg_isolation_regress looks for expected outputs in its output
 # directory (output_iso) before --inputdir: point it at the one expected/.

@@ -14,7 +14,10 @@
 #include "executor/spi.h"
 #include "utils/relcache.h"
 
-#define HOTEL_AGENT_VERSION "1.0.0"
+/* default_version of hotel_agent.control, passed by the Makefile */
+#ifndef HOTEL_AGENT_VERSION
+#error "HOTEL_AGENT_VERSION must be defined (the Makefile reads it from hotel_agent.control)"
+#endif
 
 /*
  * identifier.c: normalisation of a raw identifier (phone number or e-mail)

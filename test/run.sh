@@ -44,18 +44,40 @@ stage() {
 	return $rc
 }
 
-# The checked-in install script must be what the fragments assemble to.
-check_sql_script() {
-	local tmp
+# Released scripts are frozen (sql/released.sha256); the scripts of the
+# version being built must be what sql/src/ assembles to; no other script.
+check_sql_scripts() {
+	local rc=0 version tmp f from
+	version=$(sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" hotel_agent.control)
+	if ! sha256sum --check --strict sql/released.sha256; then
+		echo "a released script was edited: released scripts are never changed; put the change into sql/src/ and an upgrade script"
+		rc=1
+	fi
 	tmp=$(mktemp)
-	sh tools/assemble-sql.sh $(ls sql/parts/*.sql | sort) >"$tmp"
-	diff -u sql/hotel_agent--1.0.0.sql "$tmp"
-	local rc=$?
+	for f in sql/hotel_agent--*.sql; do
+		if grep -q "  $f\$" sql/released.sha256; then
+			continue
+		elif [ "$f" = "sql/hotel_agent--$version.sql" ]; then
+			sh tools/assemble-sql.sh install "$version" extension >"$tmp" || rc=1
+		elif [[ "$f" == *"--$version.sql" ]]; then
+			from=${f#sql/hotel_agent--}
+			from=${from%--"$version".sql}
+			sh tools/assemble-sql.sh upgrade "$from" "$version" extension >"$tmp" || rc=1
+		else
+			echo "$f is neither released (sql/released.sha256) nor built for $version"
+			rc=1
+			continue
+		fi
+		if ! diff -u "$f" "$tmp"; then
+			echo "$f is stale: run make and commit it"
+			rc=1
+		fi
+	done
 	rm -f "$tmp"
-	[ $rc = 0 ] || echo "sql/hotel_agent--1.0.0.sql is stale: run make and commit it"
+	[ -f "sql/hotel_agent--$version.sql" ] || { echo "no install script for $version"; rc=1; }
 	return $rc
 }
-stage sql-script-fresh check_sql_script && count sql-script-fresh ok || count sql-script-fresh fail
+stage sql-scripts check_sql_scripts && count sql-scripts ok || count sql-scripts fail
 
 # Pure-C cores: unit tests and fuzzing, outside the server.
 if grep -q '^unit:' mk/cores.mk 2>/dev/null; then

@@ -8,6 +8,30 @@ SET TimeZone = 'UTC';
 \i test/include/outcome.sql
 \set ECHO all
 
+-- Since 1.1.0 the table refuses hours outside 0-23 and zones the server does
+-- not load (README, "Divergences from schema.sql"), by the same rule that
+-- tenant_is_open() applies: hotel_agent.is_valid_time_zone().
+SELECT v.hours_and_zone, pg_temp.outcome(pg_catalog.format(
+	$$INSERT INTO public.tenants (tenant_id, name, business_hours_start, business_hours_end, business_hours_timezone,
+	                             created_at, updated_at)
+	  VALUES ('h-rejected', 'Rejected', %s, %s, %L, '2025-01-01', '2025-01-01') RETURNING tenant_id$$, v.s, v.e, v.tz)) AS outcome
+FROM (VALUES ('24-6 UTC', '24', '6', 'UTC'), ('9-(-1) UTC', '9', '-1', 'UTC'),
+			 ('9-17 Mars', '9', '17', 'Mars/Olympus_Mons'), ('9-17 empty zone', '9', '17', ''),
+			 ('9-17 ART', '9', '17', 'ART'), ('0-23 lower-case zone', '0', '23', 'america/new_york'))
+	AS v(hours_and_zone, s, e, tz);
+DELETE FROM public.tenants WHERE tenant_id = 'h-rejected';
+SELECT left(name, 30) AS name, hotel_agent.is_valid_time_zone(name) AS valid
+FROM (VALUES ('UTC'), ('America/Argentina/Buenos_Aires'), ('america/new_york'), ('Mars/Olympus_Mons'),
+			 (''), ('ART'), (repeat('x', 300))) AS v(name);
+
+-- Rows written before 1.1.0 may hold such values, and tenant_is_open()
+-- refuses them at run time. To store them, this test drops the three
+-- constraints; it restores them, as the extension defines them, at its end.
+ALTER TABLE public.tenants
+	DROP CONSTRAINT tenants_business_hours_start_check,
+	DROP CONSTRAINT tenants_business_hours_end_check,
+	DROP CONSTRAINT tenants_business_hours_timezone_check;
+
 INSERT INTO public.tenants (tenant_id, name, status, business_hours_start, business_hours_end, business_hours_timezone) VALUES
 	('h-utc', 'UTC 8-20', 'active', 8, 20, NULL),
 	('h-ny', 'New York 9-17', 'active', 9, 17, 'America/New_York'),
@@ -114,3 +138,12 @@ ORDER BY n;
 
 DELETE FROM public.tenants;
 SELECT count(*) AS tenants FROM public.tenants;
+
+-- The constraints dropped above, restored as the extension defines them.
+ALTER TABLE public.tenants
+	ADD CONSTRAINT tenants_business_hours_start_check
+		CHECK (business_hours_start BETWEEN 0 AND 23),
+	ADD CONSTRAINT tenants_business_hours_end_check
+		CHECK (business_hours_end BETWEEN 0 AND 23),
+	ADD CONSTRAINT tenants_business_hours_timezone_check
+		CHECK (hotel_agent.is_valid_time_zone(business_hours_timezone::text));

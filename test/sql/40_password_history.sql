@@ -176,6 +176,8 @@ ROLLBACK;
 CREATE ROLE regress_ph_app;
 GRANT SELECT, INSERT, DELETE ON public.password_history TO regress_ph_app;
 GRANT USAGE ON SEQUENCE public.password_history_id_seq TO regress_ph_app;
+-- Since 1.1.0 functions that change data are not executable by PUBLIC.
+GRANT EXECUTE ON FUNCTION hotel_agent.prune_password_history(text, integer) TO regress_ph_app;
 ALTER TABLE public.password_history ENABLE ROW LEVEL SECURITY;
 CREATE POLICY ph_all ON public.password_history USING (true) WITH CHECK (true);
 CREATE POLICY ph_pinned ON public.password_history AS RESTRICTIVE FOR DELETE

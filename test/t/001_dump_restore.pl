@@ -68,7 +68,8 @@ run_ok('create target database', "createdb $dst");
 run_ok('pg_restore without errors', "pg_restore --exit-on-error -d $dst $dir/dump");
 
 is(query($dst, "SELECT extversion FROM pg_extension WHERE extname = 'hotel_agent'"),
-	'1.0.0', 'the dump created the extension');
+	query($dst, "SELECT default_version FROM pg_available_extensions WHERE name = 'hotel_agent'"),
+	'the dump created the extension at its default version');
 
 for my $t (@tables)
 {

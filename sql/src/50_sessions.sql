@@ -3,15 +3,12 @@
 -- every comparison uses (now() AT TIME ZONE 'UTC'), whatever the session's
 -- TimeZone.
 
--- The hot path (every request): C, one probe of the token_jti index through
--- a cached plan; no SET clause (see src/session.c).
-CREATE FUNCTION hotel_agent.session_is_active(jti text) RETURNS boolean
-AS 'MODULE_PATHNAME', 'hotel_agent_session_is_active'
-LANGUAGE C STABLE STRICT PARALLEL SAFE;
+-- Comments and privileges of the native functions declared in
+-- sql/src/c/50_sessions.sql (each build binds its own implementation).
 COMMENT ON FUNCTION hotel_agent.session_is_active(text) IS
 'True when the session exists, is not revoked and has not expired';
 
-CREATE FUNCTION hotel_agent.revoke_session(jti text) RETURNS boolean
+CREATE OR REPLACE FUNCTION hotel_agent.revoke_session(jti text) RETURNS boolean
 LANGUAGE sql VOLATILE STRICT PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -25,8 +22,9 @@ AS $$
 $$;
 COMMENT ON FUNCTION hotel_agent.revoke_session(text) IS
 'Revokes the session; true when this call revoked it, false when it does not exist or was already revoked';
+REVOKE EXECUTE ON FUNCTION hotel_agent.revoke_session(text) FROM PUBLIC;
 
-CREATE FUNCTION hotel_agent.revoke_user_sessions(user_id text) RETURNS integer
+CREATE OR REPLACE FUNCTION hotel_agent.revoke_user_sessions(user_id text) RETURNS integer
 LANGUAGE sql VOLATILE STRICT PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -42,10 +40,11 @@ AS $$
 $$;
 COMMENT ON FUNCTION hotel_agent.revoke_user_sessions(text) IS
 'Revokes every active session of the user; returns how many';
+REVOKE EXECUTE ON FUNCTION hotel_agent.revoke_user_sessions(text) FROM PUBLIC;
 
 -- Oldest first through idx_user_sessions_expires_at; rows locked by someone
 -- else (a revocation in progress) are left for the next batch.
-CREATE FUNCTION hotel_agent.cleanup_expired_sessions(grace interval DEFAULT '7 days',
+CREATE OR REPLACE FUNCTION hotel_agent.cleanup_expired_sessions(grace interval DEFAULT '7 days',
                                                      max_rows integer DEFAULT 10000)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -81,3 +80,4 @@ END;
 $$;
 COMMENT ON FUNCTION hotel_agent.cleanup_expired_sessions(interval, integer) IS
 'Deletes at most max_rows sessions (NULL = all) expired for longer than grace; returns how many';
+REVOKE EXECUTE ON FUNCTION hotel_agent.cleanup_expired_sessions(interval, integer) FROM PUBLIC;

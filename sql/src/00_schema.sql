@@ -9,6 +9,7 @@
 -- The five indexes that duplicate UNIQUE constraints are kept on purpose:
 -- version 1.0.0 is the canonical DDL exactly (see README, "Divergences").
 
+-- @once
 -- Functions of the extension live in their own schema.
 CREATE SCHEMA hotel_agent;
 COMMENT ON SCHEMA hotel_agent IS 'Functions of the hotel_agent extension';
@@ -152,6 +153,7 @@ COMMENT ON FUNCTION @extschema@.update_updated_at_column() IS 'Actualiza automá
 
 -- pg_dump must keep the rows (and the sequences' positions): the tables are
 -- members of the extension, which pg_dump would otherwise skip.
+-- @if extension
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.users', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.user_sessions', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.password_history', '');
@@ -162,3 +164,5 @@ SELECT pg_catalog.pg_extension_config_dump('@extschema@.password_history_id_seq'
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.tenants_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.tenant_user_identifiers_id_seq', '');
 SELECT pg_catalog.pg_extension_config_dump('@extschema@.lock_audit_id_seq', '');
+-- @endif
+-- @end-once

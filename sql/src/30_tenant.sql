@@ -5,55 +5,33 @@
 -- "+54 9 11 1234-5678" and "5491112345678" are one guest. Lookups normalise
 -- the raw input the same way and probe the unique index (src/tenant.c).
 
--- Normalisation on write.
-CREATE FUNCTION hotel_agent.normalize_identifier_trigger() RETURNS trigger
-AS 'MODULE_PATHNAME', 'hotel_agent_normalize_identifier_trigger'
-LANGUAGE C;
+-- Comments and privileges of the native functions declared in
+-- sql/src/c/30_tenant.sql (each build binds its own implementation).
 COMMENT ON FUNCTION hotel_agent.normalize_identifier_trigger() IS
 'Trigger on tenant_user_identifiers: stores normalize_identifier(identifier); rejects invalid identifiers and reports a key that already belongs to a tenant (23505, naming the tenant)';
+REVOKE EXECUTE ON FUNCTION hotel_agent.normalize_identifier_trigger() FROM PUBLIC;
+COMMENT ON FUNCTION hotel_agent.resolve_tenant(text, text) IS
+'Slug (tenants.tenant_id) of the active tenant owning a raw phone number or e-mail; NULL when unknown, inactive or not a valid identifier';
+COMMENT ON FUNCTION hotel_agent.resolve_tenant_info(text, text) IS
+'The active tenant owning a raw phone number or e-mail, with its business hours, whether it is open now and the key that matched; no row when resolve_tenant() returns NULL';
+COMMENT ON FUNCTION hotel_agent.tenant_is_open(text, timestamptz) IS
+'Whether a tenant is within its business hours at a given time (hours 0-23 in business_hours_timezone, NULL hours: around the clock, NULL zone: UTC)';
+COMMENT ON FUNCTION hotel_agent.is_valid_time_zone(text) IS
+'Whether name is a time zone the server loads (an IANA name such as America/Argentina/Buenos_Aires, or UTC)';
 
+-- @once
 CREATE TRIGGER hotel_agent_normalize_identifier
     BEFORE INSERT OR UPDATE ON @extschema@.tenant_user_identifiers
     FOR EACH ROW
     EXECUTE FUNCTION hotel_agent.normalize_identifier_trigger();
-
--- Resolution on read (hot path: C, no SET clause; it qualifies everything).
-CREATE FUNCTION hotel_agent.resolve_tenant(identifier text, default_region text DEFAULT NULL)
-RETURNS text
-AS 'MODULE_PATHNAME', 'hotel_agent_resolve_tenant'
-LANGUAGE C STABLE PARALLEL SAFE;
-COMMENT ON FUNCTION hotel_agent.resolve_tenant(text, text) IS
-'Slug (tenants.tenant_id) of the active tenant owning a raw phone number or e-mail; NULL when unknown, inactive or not a valid identifier';
-
-CREATE FUNCTION hotel_agent.resolve_tenant_info(identifier text, default_region text DEFAULT NULL,
-    OUT tenant_pk integer,
-    OUT tenant_id text,
-    OUT name text,
-    OUT status text,
-    OUT business_hours_start integer,
-    OUT business_hours_end integer,
-    OUT business_hours_timezone text,
-    OUT open_now boolean,
-    OUT matched_key text)
-RETURNS SETOF record
-AS 'MODULE_PATHNAME', 'hotel_agent_resolve_tenant_info'
-LANGUAGE C STABLE PARALLEL SAFE ROWS 1;
-COMMENT ON FUNCTION hotel_agent.resolve_tenant_info(text, text) IS
-'The active tenant owning a raw phone number or e-mail, with its business hours, whether it is open now and the key that matched; no row when resolve_tenant() returns NULL';
-
-CREATE FUNCTION hotel_agent.tenant_is_open(tenant_slug text, at timestamptz DEFAULT pg_catalog.now())
-RETURNS boolean
-AS 'MODULE_PATHNAME', 'hotel_agent_tenant_is_open'
-LANGUAGE C STABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION hotel_agent.tenant_is_open(text, timestamptz) IS
-'Whether a tenant is within its business hours at a given time (hours 0-23 in business_hours_timezone, NULL hours: around the clock, NULL zone: UTC)';
+-- @end-once
 
 -- Diagnosis: what resolve_tenant() does with an input, step by step. It
 -- follows the same rules as src/tenant.c (the first key with a row
 -- decides) and reports resolve_tenant()'s own answer next to its reasoning,
 -- so a disagreement would show. It catches the normaliser's error, which
 -- needs a subtransaction: PARALLEL UNSAFE.
-CREATE FUNCTION hotel_agent.explain_resolution(identifier text, default_region text DEFAULT NULL,
+CREATE OR REPLACE FUNCTION hotel_agent.explain_resolution(identifier text, default_region text DEFAULT NULL,
     OUT input text,
     OUT region text,
     OUT normalized text,
@@ -159,7 +137,7 @@ COMMENT ON FUNCTION hotel_agent.explain_resolution(text, text) IS
 'Diagnosis of resolve_tenant() for one input: normalised form or normalisation error, keys tried, matched identifier row, tenant status and a one-line verdict';
 
 -- Management.
-CREATE FUNCTION hotel_agent.add_tenant_identifier(tenant_slug text, identifier text,
+CREATE OR REPLACE FUNCTION hotel_agent.add_tenant_identifier(tenant_slug text, identifier text,
                                                   default_region text DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -206,8 +184,9 @@ END;
 $$;
 COMMENT ON FUNCTION hotel_agent.add_tenant_identifier(text, text, text) IS
 'Maps a phone number or e-mail (normalised, national numbers read in default_region) to a tenant given by slug; returns the stored key';
+REVOKE EXECUTE ON FUNCTION hotel_agent.add_tenant_identifier(text, text, text) FROM PUBLIC;
 
-CREATE FUNCTION hotel_agent.remove_tenant_identifier(identifier text)
+CREATE OR REPLACE FUNCTION hotel_agent.remove_tenant_identifier(identifier text)
 RETURNS boolean
 LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
@@ -222,3 +201,4 @@ END;
 $$;
 COMMENT ON FUNCTION hotel_agent.remove_tenant_identifier(text) IS
 'Removes the mapping of a phone number or e-mail (any spelling of it) to its tenant; false when there was none';
+REVOKE EXECUTE ON FUNCTION hotel_agent.remove_tenant_identifier(text) FROM PUBLIC;

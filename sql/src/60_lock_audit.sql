@@ -1,7 +1,7 @@
 -- Lock audit: events of the backend's Redis locks, validated and bounded,
 -- and a bounded purge.
 
-CREATE FUNCTION hotel_agent.record_lock_event(lock_key text, event_type text,
+CREATE OR REPLACE FUNCTION hotel_agent.record_lock_event(lock_key text, event_type text,
                                               details jsonb DEFAULT NULL)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -43,8 +43,9 @@ END;
 $$;
 COMMENT ON FUNCTION hotel_agent.record_lock_event(text, text, jsonb) IS
 'Records a Redis lock event (acquired, extended, released, expired); returns its id';
+REVOKE EXECUTE ON FUNCTION hotel_agent.record_lock_event(text, text, jsonb) FROM PUBLIC;
 
-CREATE FUNCTION hotel_agent.purge_lock_audit(retention interval DEFAULT '30 days',
+CREATE OR REPLACE FUNCTION hotel_agent.purge_lock_audit(retention interval DEFAULT '30 days',
                                              max_rows integer DEFAULT 10000)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -80,3 +81,4 @@ END;
 $$;
 COMMENT ON FUNCTION hotel_agent.purge_lock_audit(interval, integer) IS
 'Deletes at most max_rows lock events (NULL = all) older than retention; returns how many';
+REVOKE EXECUTE ON FUNCTION hotel_agent.purge_lock_audit(interval, integer) FROM PUBLIC;

@@ -4,6 +4,7 @@
 
 -- One row per task and run; run_maintenance keeps the newest 1000 rows.
 -- Times are UTC wall-clock times, like the canonical tables'.
+-- @once
 CREATE TABLE hotel_agent.maintenance_log (
     id bigserial PRIMARY KEY,
     task text NOT NULL,
@@ -21,14 +22,18 @@ COMMENT ON COLUMN hotel_agent.maintenance_log.started IS 'Start of the task, UTC
 COMMENT ON COLUMN hotel_agent.maintenance_log.rows IS 'Rows deleted by the task';
 COMMENT ON COLUMN hotel_agent.maintenance_log.longest_batch IS
 'Longest single batch, i.e. the longest transaction of the task';
+-- @if extension
 SELECT pg_catalog.pg_extension_config_dump('hotel_agent.maintenance_log', '');
 SELECT pg_catalog.pg_extension_config_dump('hotel_agent.maintenance_log_id_seq', '');
+-- @endif
+-- @end-once
 
 -- The two counts of stats that read a whole index or table (expired sessions,
 -- users over the password-history limit) cost a few hundred milliseconds on
 -- a million rows: too much for a view scraped every 15 seconds.
 -- run_maintenance() takes them once per run and keeps the newest 100 here;
 -- count_backlog() takes them now, for whoever needs the live figures.
+-- @once
 CREATE TABLE hotel_agent.backlog_census (
     id bigserial PRIMARY KEY,
     counted_at timestamp NOT NULL,
@@ -39,10 +44,13 @@ CREATE TABLE hotel_agent.backlog_census (
 COMMENT ON TABLE hotel_agent.backlog_census IS
 'What was left to clean up at the end of each hotel_agent.run_maintenance() (newest 100 kept)';
 COMMENT ON COLUMN hotel_agent.backlog_census.counted_at IS 'When the counts were taken, UTC';
+-- @if extension
 SELECT pg_catalog.pg_extension_config_dump('hotel_agent.backlog_census', '');
 SELECT pg_catalog.pg_extension_config_dump('hotel_agent.backlog_census_id_seq', '');
+-- @endif
+-- @end-once
 
-CREATE FUNCTION hotel_agent.count_backlog(
+CREATE OR REPLACE FUNCTION hotel_agent.count_backlog(
     OUT sessions_expired bigint,
     OUT password_history_keep integer,
     OUT password_history_users_over_limit bigint)
@@ -67,7 +75,7 @@ COMMENT ON FUNCTION hotel_agent.count_backlog() IS
 -- no lock is held longer than one batch. A procedure with a SET clause
 -- cannot COMMIT, so this one has none and qualifies every name and operator
 -- itself. CALL it outside an explicit transaction block.
-CREATE PROCEDURE hotel_agent.run_maintenance(batch_size integer DEFAULT 10000)
+CREATE OR REPLACE PROCEDURE hotel_agent.run_maintenance(batch_size integer DEFAULT 10000)
 LANGUAGE plpgsql
 AS $$
 DECLARE
@@ -134,10 +142,11 @@ END;
 $$;
 COMMENT ON PROCEDURE hotel_agent.run_maintenance(integer) IS
 'Prunes password history, deletes expired sessions and old lock events in batches of batch_size, committing after each batch; logs each task in hotel_agent.maintenance_log and what is left in hotel_agent.backlog_census';
+REVOKE EXECUTE ON PROCEDURE hotel_agent.run_maintenance(integer) FROM PUBLIC;
 
 -- pg_cron is looked up when this is called, never when the extension is
 -- created: hotel_agent does not depend on it.
-CREATE FUNCTION hotel_agent.schedule_maintenance(schedule text DEFAULT '15 3 * * *')
+CREATE OR REPLACE FUNCTION hotel_agent.schedule_maintenance(schedule text DEFAULT '15 3 * * *')
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
@@ -178,6 +187,7 @@ END;
 $$;
 COMMENT ON FUNCTION hotel_agent.schedule_maintenance(text) IS
 'Registers CALL hotel_agent.run_maintenance() with pg_cron as job hotel_agent-maintenance; returns the job id';
+REVOKE EXECUTE ON FUNCTION hotel_agent.schedule_maintenance(text) FROM PUBLIC;
 
 -- What an operator (or a metrics scraper) looks at, in one row. The live
 -- parts read the unexpired sessions, the last hour of lock events, the
@@ -186,7 +196,7 @@ COMMENT ON FUNCTION hotel_agent.schedule_maintenance(text) IS
 -- that would read every expired session and all of the password history
 -- come from the newest backlog_census row (see above), NULL until
 -- run_maintenance() has run.
-CREATE VIEW hotel_agent.stats AS
+CREATE OR REPLACE VIEW hotel_agent.stats AS
 WITH clock AS (
     SELECT (now() AT TIME ZONE 'UTC') AS now_utc,
            hotel_agent.password_history_keep() AS keep

@@ -1,35 +1,28 @@
 -- Password history: the newest hotel_agent.password_history_keep hashes per
 -- user (default 10, 0 = all), pruned per user on every insert (src/password.c).
 
-CREATE FUNCTION hotel_agent.password_history_keep() RETURNS integer
-AS 'MODULE_PATHNAME', 'hotel_agent_password_history_keep'
-LANGUAGE C STABLE PARALLEL SAFE;
+-- Comments and privileges of the native functions declared in
+-- sql/src/c/40_password_history.sql (each build binds its own implementation).
 COMMENT ON FUNCTION hotel_agent.password_history_keep() IS
 'Effective value of the setting hotel_agent.password_history_keep (0 = keep every hash)';
-
--- Not STRICT: keep NULL means the setting. A NULL user_id gives NULL.
-CREATE FUNCTION hotel_agent.prune_password_history(user_id text, keep integer DEFAULT NULL)
-RETURNS integer
-AS 'MODULE_PATHNAME', 'hotel_agent_prune_password_history'
-LANGUAGE C VOLATILE PARALLEL UNSAFE;
 COMMENT ON FUNCTION hotel_agent.prune_password_history(text, integer) IS
 'Deletes the user''s password hashes beyond the newest keep (ties broken by id); returns how many';
-
-CREATE FUNCTION hotel_agent.password_history_prune() RETURNS trigger
-AS 'MODULE_PATHNAME', 'hotel_agent_password_history_prune'
-LANGUAGE C VOLATILE PARALLEL UNSAFE;
+REVOKE EXECUTE ON FUNCTION hotel_agent.prune_password_history(text, integer) FROM PUBLIC;
 COMMENT ON FUNCTION hotel_agent.password_history_prune() IS
 'AFTER INSERT trigger on password_history: prunes the inserting user to hotel_agent.password_history_keep hashes';
+REVOKE EXECUTE ON FUNCTION hotel_agent.password_history_prune() FROM PUBLIC;
 
+-- @once
 CREATE TRIGGER password_history_prune
     AFTER INSERT ON @extschema@.password_history
     FOR EACH ROW
     EXECUTE FUNCTION hotel_agent.password_history_prune();
+-- @end-once
 
 -- The backlog: users over the limit, found through idx_password_history_user_id
 -- (in user_id order, so a LIMIT stops the scan early), each pruned with one
 -- probe of the same index.
-CREATE FUNCTION hotel_agent.prune_all_password_history(keep integer DEFAULT NULL,
+CREATE OR REPLACE FUNCTION hotel_agent.prune_all_password_history(keep integer DEFAULT NULL,
                                                        max_users integer DEFAULT 1000)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
@@ -82,9 +75,10 @@ END;
 $$;
 COMMENT ON FUNCTION hotel_agent.prune_all_password_history(integer, integer) IS
 'Prunes up to max_users users (NULL = all) that are over the limit; returns the number of rows deleted';
+REVOKE EXECUTE ON FUNCTION hotel_agent.prune_all_password_history(integer, integer) FROM PUBLIC;
 
 -- Newest first: what the backend compares a new password against.
-CREATE FUNCTION hotel_agent.password_history_hashes(user_id text, last_n integer DEFAULT NULL)
+CREATE OR REPLACE FUNCTION hotel_agent.password_history_hashes(user_id text, last_n integer DEFAULT NULL)
 RETURNS SETOF text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
