@@ -20,12 +20,23 @@
 -- object: the backend's ORM depends on every name, type, default, index and
 -- comment below. Differences from the canonical DDL, all required by
 -- extension scripts and none visible in the catalog:
---   * no IF NOT EXISTS (an extension script must not adopt foreign objects);
---   * every object is qualified with @extschema@ (the schema given to
---     CREATE EXTENSION, by default public);
+--   * no IF NOT EXISTS (an extension script must not take over objects it
+--     has not checked: see the adoption below);
+--   * every object is qualified with the schema given to CREATE EXTENSION
+--     (@extschema@, by default public), written {{schema}} in the DDL text;
 --   * the validation queries, sample data and role creation are left out.
--- The five indexes that duplicate UNIQUE constraints are kept on purpose:
--- version 1.0.0 is the canonical DDL exactly (see README, "Divergences").
+-- Version 1.0.0 is this DDL exactly; 90_divergences.sql makes 1.1.0's
+-- changes (README, "Divergences from schema.sql").
+--
+-- A database built from schema.sql by hand already has the six tables.
+-- CREATE EXTENSION then adopts them instead of failing on "relation already
+-- exists": it builds the canonical DDL in a scratch schema, compares the
+-- existing tables with it (columns, types, defaults, constraints, indexes,
+-- triggers, comments, the trigger function) and either stops with a report
+-- of every difference, changing nothing, or takes the tables, their
+-- sequences and the trigger function into the extension. Their identifiers
+-- are normalised later (25_adoption.sql), once the normaliser exists; the
+-- rest of the script then treats them as freshly created tables.
 
 
 -- replayed from sql/src/c/10_core.sql
@@ -117,6 +128,16 @@ COMMENT ON FUNCTION hotel_agent.phone_match_keys(text) IS
 'The keys one subscriber is known under: the E.164 number first, then its variants (AR mobile 9, MX legacy 1, BR ninth digit)';
 COMMENT ON FUNCTION hotel_agent.e164_metadata_version() IS
 'The libphonenumber metadata release the phone tables were generated from';
+
+-- replayed from sql/src/25_adoption.sql
+-- Adopting a database built from schema.sql (see 00_schema.sql): its
+-- identifiers were written by hand or by the original backend, in any
+-- spelling. They are normalised in place here, before the normalising
+-- trigger exists. An identifier that cannot be normalised, or two that
+-- become one key, stop CREATE EXTENSION with a report of the rows and
+-- tenants concerned: nothing is merged or dropped silently, and nothing is
+-- changed. On a fresh install the table is empty and this does nothing.
+
 
 -- replayed from sql/src/c/30_tenant.sql
 -- Normalisation on write.
