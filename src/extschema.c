@@ -22,9 +22,12 @@
 #include "catalog/pg_index.h"
 #include "catalog/indexing.h"
 #include "catalog/pg_extension.h"
+#include "catalog/pg_type.h"
 #include "commands/extension.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
+#include "mb/pg_wchar.h"
+#include "storage/lmgr.h"
 #include "utils/fmgroids.h"
 #include "utils/rel.h"
 #include "utils/builtins.h"
@@ -163,15 +166,6 @@ hotel_agent_schema_plan(ExtSchemaPlan *cache, const char *query, int nargs,
 	return plan;
 }
 
-Oid
-hotel_agent_table_oid(const char *relname)
-{
-	char	   *qualified = hotel_agent_qualified_table(relname);
-	RangeVar   *rv = makeRangeVarFromNameList(stringToQualifiedNameList(qualified));
-
-	return RangeVarGetRelid(rv, NoLock, false);
-}
-
 AttrNumber
 hotel_agent_column(Oid relid, const char *attname)
 {
@@ -222,4 +216,174 @@ hotel_agent_btree_index(Relation rel, AttrNumber attnum, Oid keytype, Oid collat
 						get_attname(RelationGetRelid(rel), attnum, false)),
 				 errdetail("The hotel_agent extension needs the canonical indexes and constraints of its tables.")));
 	return result;
+}
+
+/* ---------------------------------------------------------------------
+ * Caches of where the tables are (ExtTables, see hotel_agent.h)
+ * ---------------------------------------------------------------------
+ */
+static ExtTables *all_caches = NULL;
+static uint64 table_invalidations = 0;
+static bool table_callback_registered = false;
+
+static bool
+cache_names(const ExtTables *cache, Oid relid)
+{
+	for (int i = 0; i < cache->nwatched; i++)
+		if (cache->watched[i] == relid)
+			return true;
+	return false;
+}
+
+static void
+forget_tables(Datum arg, Oid relid)
+{
+	for (ExtTables *cache = all_caches; cache != NULL; cache = cache->next)
+	{
+		if (relid == InvalidOid || cache_names(cache, relid))
+		{
+			cache->valid = false;
+			table_invalidations++;
+		}
+	}
+}
+
+void
+hotel_agent_tables_watch(ExtTables *cache, Oid relid)
+{
+	if (cache->nwatched >= EXT_WATCH_MAX)
+		elog(ERROR, "too many relations watched by one table cache");
+	cache->watched[cache->nwatched++] = relid;
+}
+
+/*
+ * The OID of the extension's table relname, locked: RangeVarGetRelid()
+ * looks the name up again when a concurrent rename or drop got in first.
+ */
+static Oid
+lock_table_by_name(const char *relname, LOCKMODE lockmode)
+{
+	char	   *qualified = hotel_agent_qualified_table(relname);
+	RangeVar   *rv = makeRangeVarFromNameList(stringToQualifiedNameList(qualified));
+
+	return RangeVarGetRelid(rv, lockmode, false);
+}
+
+void
+hotel_agent_tables_ensure(ExtTables *cache)
+{
+	/* looks the schema up if it was forgotten, which moves the generation */
+	(void) hotel_agent_tables_schema();
+	if (cache->valid && cache->generation == schema_generation)
+		return;
+
+	if (!table_callback_registered)
+	{
+		CacheRegisterRelcacheCallback(forget_tables, (Datum) 0);
+		table_callback_registered = true;
+	}
+	if (!cache->registered)
+	{
+		cache->next = all_caches;
+		all_caches = cache;
+		cache->registered = true;
+	}
+
+	for (;;)
+	{
+		uint64		seen = table_invalidations;
+		Relation	rels[EXT_TABLES_MAX];
+
+		(void) hotel_agent_tables_schema();
+		cache->valid = false;
+		cache->generation = schema_generation;
+		cache->nwatched = 0;
+		for (int i = 0; i < cache->ntables; i++)
+		{
+			cache->relids[i] = lock_table_by_name(cache->names[i], AccessShareLock);
+			hotel_agent_tables_watch(cache, cache->relids[i]);
+			rels[i] = table_open(cache->relids[i], NoLock);
+		}
+		cache->fill(cache, rels);
+		/* the locks are kept until the end of the transaction */
+		for (int i = 0; i < cache->ntables; i++)
+			table_close(rels[i], NoLock);
+
+		if (seen == table_invalidations && tables_schema != NULL &&
+			cache->generation == schema_generation)
+			break;
+	}
+	cache->valid = true;
+}
+
+void
+hotel_agent_tables_lock(ExtTables *cache, LOCKMODE lockmode)
+{
+	for (;;)
+	{
+		Oid			locked[EXT_TABLES_MAX];
+		bool		same = true;
+
+		hotel_agent_tables_ensure(cache);
+		for (int i = 0; i < cache->ntables; i++)
+		{
+			locked[i] = cache->relids[i];
+			LockRelationOid(locked[i], lockmode);
+		}
+		/* the locks may have brought invalidations: fill again if so */
+		hotel_agent_tables_ensure(cache);
+		for (int i = 0; i < cache->ntables; i++)
+			same = same && cache->relids[i] == locked[i];
+		if (same)
+			return;
+	}
+}
+
+static bool
+column_type_is(Relation rel, AttrNumber attnum, Oid type1, Oid type2)
+{
+	Form_pg_attribute attr = TupleDescAttr(RelationGetDescr(rel), attnum - 1);
+
+	return !attr->attisdropped &&
+		(attr->atttypid == type1 || attr->atttypid == type2);
+}
+
+bool
+hotel_agent_column_is_text(Relation rel, AttrNumber attnum)
+{
+	return column_type_is(rel, attnum, TEXTOID, VARCHAROID);
+}
+
+bool
+hotel_agent_column_is_int4(Relation rel, AttrNumber attnum)
+{
+	return column_type_is(rel, attnum, INT4OID, INT4OID);
+}
+
+void
+hotel_agent_trigger_misuse(const char *function, Relation rel, const char *detail)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+			 errmsg("trigger function %s() cannot run on relation \"%s\"",
+					function, RelationGetRelationName(rel)),
+			 errdetail_internal("%s", detail),
+			 errhint("Only the triggers that CREATE EXTENSION hotel_agent creates may call this function.")));
+}
+
+char *
+hotel_agent_quote_input(const char *input, size_t len)
+{
+	int			cut = pg_mbcliplen(input, (int) Min(len, (size_t) INT_MAX),
+								   HOTEL_AGENT_QUOTE_MAX);
+	char	   *quoted = palloc(cut + 4);
+
+	for (int i = 0; i < cut; i++)
+	{
+		unsigned char c = (unsigned char) input[i];
+
+		quoted[i] = (c < 0x20 || c == 0x7f) ? '?' : (char) c;
+	}
+	strcpy(quoted + cut, (size_t) cut < len ? "..." : "");
+	return quoted;
 }

@@ -76,12 +76,10 @@
 static int	password_history_keep = 10;
 
 /*
- * The fourth field of our advisory lock tags.  pg_advisory_lock() and
- * friends use 1 (one bigint key) and 2 (two int keys), so the locks taken
- * here can never collide with an application's advisory locks.  They show
- * in pg_locks as locktype 'advisory' with objsubid 18497.
+ * Our advisory lock tags carry PASSWORD_HISTORY_LOCK_FIELD4 (hotel_agent.h)
+ * in their fourth field: they show in pg_locks as locktype 'advisory' with
+ * objsubid 18497.
  */
-#define PASSWORD_HISTORY_LOCK_FIELD4	0x4841	/* "HA" */
 
 /*
  * The prune query, prepared once per backend (and per extension install).
@@ -129,92 +127,59 @@ lock_user_history(text *user_id)
 }
 
 /*
- * Where password_history and its user_id index are, per backend: valid
- * while the extension's schema is the one seen when it was filled and no
- * relcache invalidation touched the table or the index.  user_idx is
- * InvalidOid when the table has no plain btree index on user_id with the
- * column's (deterministic) collation, or when id and created_at do not have
- * the canonical types: then only the SPI path is used.
+ * Where password_history and its user_id index are, per backend (an
+ * ExtTables cache, extschema.c).  user_idx is InvalidOid when the table has
+ * no plain btree index on user_id with the column's (deterministic)
+ * collation, or when the columns do not have the canonical types (user_id
+ * text or varchar, id int4, created_at timestamp): then only the SPI path
+ * is used.
  */
 typedef struct HistoryTable
 {
-	bool		valid;
-	uint64		generation;
-	Oid			rel;
 	Oid			user_idx;
 	AttrNumber	id_att;
 	AttrNumber	created_att;
 } HistoryTable;
 
 static HistoryTable history;
-static uint64 history_invalidations = 0;
-static bool relcache_callback_registered = false;
+static void history_table_fill(ExtTables *cache, Relation *rels);
+static ExtTables history_cache = {1, {"password_history"}, history_table_fill};
 
+#define HISTORY_REL	(history_cache.relids[0])
+
+/* Called with the table open and locked (hotel_agent_tables_ensure). */
 static void
-history_relcache_callback(Datum arg, Oid relid)
+history_table_fill(ExtTables *cache, Relation *rels)
 {
-	if (relid == InvalidOid || relid == history.rel || relid == history.user_idx)
+	Relation	rel = rels[0];
+	Oid			relid = RelationGetRelid(rel);
+	TupleDesc	desc = RelationGetDescr(rel);
+	AttrNumber	user_att;
+	Form_pg_attribute user_attr;
+
+	history.user_idx = InvalidOid;
+	history.id_att = hotel_agent_column(relid, "id");
+	history.created_att = hotel_agent_column(relid, "created_at");
+	user_att = hotel_agent_column(relid, "user_id");
+	user_attr = TupleDescAttr(desc, user_att - 1);
+
+	/*
+	 * The direct path needs the canonical types, and an index that compares
+	 * user ids exactly as the column does (same, deterministic collation),
+	 * or its answer could differ from the query's.
+	 */
+	if (hotel_agent_column_is_int4(rel, history.id_att) &&
+		TupleDescAttr(desc, history.created_att - 1)->atttypid == TIMESTAMPOID &&
+		hotel_agent_column_is_text(rel, user_att) &&
+		(!OidIsValid(user_attr->attcollation) ||
+		 get_collation_isdeterministic(user_attr->attcollation)))
 	{
-		history.valid = false;
-		history_invalidations++;
+		history.user_idx = hotel_agent_btree_index(rel, user_att, TEXTOID,
+												   user_attr->attcollation,
+												   false, true);
+		if (OidIsValid(history.user_idx))
+			hotel_agent_tables_watch(cache, history.user_idx);
 	}
-}
-
-/*
- * Fills the cache of where the table and its index are.  Everything is
- * read with the table locked, and read again if an invalidation arrived
- * meanwhile (a concurrent ALTER TABLE or DROP INDEX).
- */
-static void
-history_table_ensure(void)
-{
-	(void) hotel_agent_tables_schema();
-	if (history.valid && history.generation == hotel_agent_schema_generation())
-		return;
-	if (!relcache_callback_registered)
-	{
-		CacheRegisterRelcacheCallback(history_relcache_callback, (Datum) 0);
-		relcache_callback_registered = true;
-	}
-
-	for (;;)
-	{
-		uint64		seen = history_invalidations;
-		Relation	rel;
-		TupleDesc	desc;
-		AttrNumber	user_att;
-		Form_pg_attribute user_attr;
-
-		history.generation = hotel_agent_schema_generation();
-		history.rel = hotel_agent_table_oid("password_history");
-		history.user_idx = InvalidOid;
-		rel = table_open(history.rel, AccessShareLock);
-		desc = RelationGetDescr(rel);
-		history.id_att = hotel_agent_column(history.rel, "id");
-		history.created_att = hotel_agent_column(history.rel, "created_at");
-		user_att = hotel_agent_column(history.rel, "user_id");
-		user_attr = TupleDescAttr(desc, user_att - 1);
-
-		/*
-		 * The direct path needs the canonical types, and an index that
-		 * compares user ids exactly as the column does (same, deterministic
-		 * collation), or its answer could differ from the query's.
-		 */
-		if (TupleDescAttr(desc, history.id_att - 1)->atttypid == INT4OID &&
-			TupleDescAttr(desc, history.created_att - 1)->atttypid == TIMESTAMPOID &&
-			(!OidIsValid(user_attr->attcollation) ||
-			 get_collation_isdeterministic(user_attr->attcollation)))
-		{
-			history.user_idx = hotel_agent_btree_index(rel, user_att, TEXTOID,
-													   user_attr->attcollation,
-													   false, true);
-		}
-		table_close(rel, NoLock);
-
-		if (seen == history_invalidations)
-			break;
-	}
-	history.valid = true;
 }
 
 /*
@@ -349,11 +314,10 @@ prune_user_direct(text *user_id, int keep, bool *finish_with_query)
 	int			maxrows = Min(keep, 64) + 8;	/* grows when needed */
 	int64		deleted = 0;
 
-	history_table_ensure();
-	rel = table_open(history.rel, RowExclusiveLock);
-	/* locking may have brought invalidations, e.g. of a dropped index */
-	history_table_ensure();
-	if (RelationGetRelid(rel) != history.rel || !direct_prune_allowed(rel))
+	/* the lock may bring invalidations, e.g. of a dropped index: re-checked */
+	hotel_agent_tables_lock(&history_cache, RowExclusiveLock);
+	rel = table_open(HISTORY_REL, NoLock);
+	if (!direct_prune_allowed(rel))
 	{
 		table_close(rel, NoLock);
 		return -1;
@@ -559,11 +523,13 @@ PG_FUNCTION_INFO_V1(hotel_agent_prune_password_history);
 Datum
 hotel_agent_prune_password_history(PG_FUNCTION_ARGS)
 {
-	int			keep = effective_keep(fcinfo, 1);
+	int			keep;
 	text	   *user_id;
 
+	/* no user, no answer: checked before keep, as documented */
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
+	keep = effective_keep(fcinfo, 1);
 	user_id = PG_GETARG_TEXT_PP(0);
 
 	/* At most keep + (rows of one user): an int is plenty. */
@@ -575,8 +541,9 @@ PG_FUNCTION_INFO_V1(hotel_agent_password_history_prune);
 Datum
 hotel_agent_password_history_prune(PG_FUNCTION_ARGS)
 {
+	const char *fn = "hotel_agent.password_history_prune";
 	TriggerData *trigdata = (TriggerData *) fcinfo->context;
-	TupleDesc	tupdesc;
+	Relation	rel;
 	int			attnum;
 	bool		isnull;
 	Datum		user_id;
@@ -589,14 +556,19 @@ hotel_agent_password_history_prune(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
 				 errmsg("hotel_agent.password_history_prune() must be fired AFTER INSERT FOR EACH ROW")));
 
-	tupdesc = RelationGetDescr(trigdata->tg_relation);
-	attnum = SPI_fnumber(tupdesc, "user_id");
-	if (attnum <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("hotel_agent.password_history_prune() fired on a table without a user_id column")));
+	/* the extension's own table, with a user_id the pruner can read */
+	rel = trigdata->tg_relation;
+	hotel_agent_tables_ensure(&history_cache);
+	if (RelationGetRelid(rel) != HISTORY_REL)
+		hotel_agent_trigger_misuse(fn, rel,
+								   psprintf("The function prunes the table %s only.",
+											hotel_agent_qualified_table("password_history")));
+	attnum = SPI_fnumber(RelationGetDescr(rel), "user_id");
+	if (attnum <= 0 || !hotel_agent_column_is_text(rel, attnum))
+		hotel_agent_trigger_misuse(fn, rel,
+								   "Column \"user_id\" must have type text or character varying.");
 
-	user_id = heap_getattr(trigdata->tg_trigtuple, attnum, tupdesc, &isnull);
+	user_id = heap_getattr(trigdata->tg_trigtuple, attnum, RelationGetDescr(rel), &isnull);
 	if (!isnull)
 		(void) prune_user(DatumGetTextPP(user_id), password_history_keep);
 

@@ -46,12 +46,15 @@
 #include "catalog/pg_index.h"
 #include "catalog/pg_type.h"
 #include "commands/trigger.h"
+#include "common/hashfn.h"
 #include "executor/spi.h"
 #include "executor/tuptable.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "pgtime.h"
+#include "storage/itemptr.h"
+#include "storage/lock.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/fmgroids.h"
@@ -68,22 +71,20 @@
 #include "hotel_agent.h"
 
 /*
- * Where the two tables are, per backend.  Valid while the extension's
- * schema is the one seen when it was filled (hotel_agent_schema_generation)
- * and no relcache invalidation touched one of the relations below.
+ * Where the two tables are, per backend (an ExtTables cache, extschema.c).
+ * direct_ok is false when a column the direct path reads does not have
+ * the type it reads (text or varchar, int4) or an index it probes is
+ * missing: then every lookup takes the SPI path, whose queries cast.
  */
 typedef struct TenantTables
 {
-	bool		valid;
-	uint64		generation;
+	bool		direct_ok;
 
-	Oid			ident_rel;		/* tenant_user_identifiers */
 	Oid			ident_key_idx;	/* unique index on (identifier) */
 	AttrNumber	ident_id_att;
 	AttrNumber	ident_tenant_att;
 	AttrNumber	ident_identifier_att;
 
-	Oid			tenant_rel;		/* tenants */
 	Oid			tenant_pk_idx;	/* unique index on (id) */
 	Oid			tenant_slug_idx;	/* unique index on (tenant_id) */
 	AttrNumber	t_id_att;
@@ -93,12 +94,14 @@ typedef struct TenantTables
 	AttrNumber	t_start_att;
 	AttrNumber	t_end_att;
 	AttrNumber	t_tz_att;
-
 } TenantTables;
 
 static TenantTables tables;
-static uint64 tables_invalidations = 0;
-static bool relcache_callback_registered = false;
+static void tenant_tables_fill(ExtTables *cache, Relation *rels);
+static ExtTables tenant_cache = {2, {"tenant_user_identifiers", "tenants"}, tenant_tables_fill};
+
+#define IDENT_REL	(tenant_cache.relids[0])
+#define TENANT_REL	(tenant_cache.relids[1])
 
 /* One tenants row, copied out of the table. */
 typedef struct TenantRow
@@ -120,6 +123,7 @@ typedef struct IdentifierRow
 	int32		id;
 	int32		tenant_pk;
 	char	   *identifier;
+	ItemPointerData tid;
 } IdentifierRow;
 
 /*
@@ -145,97 +149,88 @@ typedef struct Lookup
 
 #define TENANT_ACTIVE "active"
 
-static void
-tenant_relcache_callback(Datum arg, Oid relid)
+/* A unique btree index on one column, watched; InvalidOid when none. */
+static Oid
+unique_index(ExtTables *cache, Relation rel, AttrNumber attnum, Oid keytype)
 {
-	if (relid == InvalidOid ||
-		relid == tables.ident_rel || relid == tables.ident_key_idx ||
-		relid == tables.tenant_rel || relid == tables.tenant_pk_idx ||
-		relid == tables.tenant_slug_idx)
+	Oid			idx = hotel_agent_btree_index(rel, attnum, keytype, InvalidOid,
+											  true, true);
+
+	if (OidIsValid(idx))
+		hotel_agent_tables_watch(cache, idx);
+	return idx;
+}
+
+/* Called with both tables open and locked (hotel_agent_tables_ensure). */
+static void
+tenant_tables_fill(ExtTables *cache, Relation *rels)
+{
+	Relation	ident = rels[0];
+	Relation	tenant = rels[1];
+	Oid			ident_oid = RelationGetRelid(ident);
+	Oid			tenant_oid = RelationGetRelid(tenant);
+	bool		types_ok;
+
+	tables.ident_id_att = hotel_agent_column(ident_oid, "id");
+	tables.ident_tenant_att = hotel_agent_column(ident_oid, "tenant_id");
+	tables.ident_identifier_att = hotel_agent_column(ident_oid, "identifier");
+	tables.t_id_att = hotel_agent_column(tenant_oid, "id");
+	tables.t_slug_att = hotel_agent_column(tenant_oid, "tenant_id");
+	tables.t_name_att = hotel_agent_column(tenant_oid, "name");
+	tables.t_status_att = hotel_agent_column(tenant_oid, "status");
+	tables.t_start_att = hotel_agent_column(tenant_oid, "business_hours_start");
+	tables.t_end_att = hotel_agent_column(tenant_oid, "business_hours_end");
+	tables.t_tz_att = hotel_agent_column(tenant_oid, "business_hours_timezone");
+
+	types_ok = hotel_agent_column_is_int4(ident, tables.ident_id_att) &&
+		hotel_agent_column_is_int4(ident, tables.ident_tenant_att) &&
+		hotel_agent_column_is_text(ident, tables.ident_identifier_att) &&
+		hotel_agent_column_is_int4(tenant, tables.t_id_att) &&
+		hotel_agent_column_is_text(tenant, tables.t_slug_att) &&
+		hotel_agent_column_is_text(tenant, tables.t_name_att) &&
+		hotel_agent_column_is_text(tenant, tables.t_status_att) &&
+		hotel_agent_column_is_int4(tenant, tables.t_start_att) &&
+		hotel_agent_column_is_int4(tenant, tables.t_end_att) &&
+		hotel_agent_column_is_text(tenant, tables.t_tz_att);
+
+	tables.ident_key_idx = InvalidOid;
+	tables.tenant_pk_idx = InvalidOid;
+	tables.tenant_slug_idx = InvalidOid;
+	if (types_ok)
 	{
-		tables.valid = false;
-		tables_invalidations++;
+		tables.ident_key_idx = unique_index(cache, ident, tables.ident_identifier_att, TEXTOID);
+		tables.tenant_pk_idx = unique_index(cache, tenant, tables.t_id_att, INT4OID);
+		tables.tenant_slug_idx = unique_index(cache, tenant, tables.t_slug_att, TEXTOID);
 	}
+	tables.direct_ok = types_ok && OidIsValid(tables.ident_key_idx) &&
+		OidIsValid(tables.tenant_pk_idx) && OidIsValid(tables.tenant_slug_idx);
 }
 
 /*
- * Fills the cache of where the tables are, unless it is still valid.  Each
- * table's columns and indexes are read with the table locked, and
- * everything is read again if an invalidation arrived meanwhile.
- */
-static void
-tenant_tables_ensure(void)
-{
-	/* looks the schema up if it was forgotten, which moves the generation */
-	(void) hotel_agent_tables_schema();
-	if (tables.valid && tables.generation == hotel_agent_schema_generation())
-		return;
-
-	if (!relcache_callback_registered)
-	{
-		CacheRegisterRelcacheCallback(tenant_relcache_callback, (Datum) 0);
-		relcache_callback_registered = true;
-	}
-
-	for (;;)
-	{
-		uint64		seen = tables_invalidations;
-		Relation	rel;
-
-		tables.generation = hotel_agent_schema_generation();
-
-		tables.ident_rel = hotel_agent_table_oid("tenant_user_identifiers");
-		rel = table_open(tables.ident_rel, AccessShareLock);
-		tables.ident_id_att = hotel_agent_column(tables.ident_rel, "id");
-		tables.ident_tenant_att = hotel_agent_column(tables.ident_rel, "tenant_id");
-		tables.ident_identifier_att = hotel_agent_column(tables.ident_rel, "identifier");
-		tables.ident_key_idx = hotel_agent_btree_index(rel, tables.ident_identifier_att,
-													   TEXTOID, InvalidOid, true, false);
-		table_close(rel, NoLock);
-
-		tables.tenant_rel = hotel_agent_table_oid("tenants");
-		rel = table_open(tables.tenant_rel, AccessShareLock);
-		tables.t_id_att = hotel_agent_column(tables.tenant_rel, "id");
-		tables.t_slug_att = hotel_agent_column(tables.tenant_rel, "tenant_id");
-		tables.t_name_att = hotel_agent_column(tables.tenant_rel, "name");
-		tables.t_status_att = hotel_agent_column(tables.tenant_rel, "status");
-		tables.t_start_att = hotel_agent_column(tables.tenant_rel, "business_hours_start");
-		tables.t_end_att = hotel_agent_column(tables.tenant_rel, "business_hours_end");
-		tables.t_tz_att = hotel_agent_column(tables.tenant_rel, "business_hours_timezone");
-		tables.tenant_pk_idx = hotel_agent_btree_index(rel, tables.t_id_att, INT4OID, InvalidOid, true, false);
-		tables.tenant_slug_idx = hotel_agent_btree_index(rel, tables.t_slug_att, TEXTOID, InvalidOid, true, false);
-		table_close(rel, NoLock);
-
-		if (seen == tables_invalidations)
-			break;
-	}
-	tables.valid = true;
-}
-
-/*
- * May the direct index scans answer for the current user?  Only when a
- * plain SELECT on both tables would be allowed and would not be filtered
- * by row level security.
+ * Could userid read both tables with a plain SELECT, unfiltered by row
+ * level security?  Then the direct index scans may answer for it.
  */
 static bool
-direct_path_allowed(void)
+may_read_tables(Oid userid)
 {
-	Oid			userid = GetUserId();
-
-	return pg_class_aclcheck(tables.ident_rel, userid, ACL_SELECT) == ACLCHECK_OK &&
-		pg_class_aclcheck(tables.tenant_rel, userid, ACL_SELECT) == ACLCHECK_OK &&
-		check_enable_rls(tables.ident_rel, InvalidOid, true) != RLS_ENABLED &&
-		check_enable_rls(tables.tenant_rel, InvalidOid, true) != RLS_ENABLED;
+	return pg_class_aclcheck(IDENT_REL, userid, ACL_SELECT) == ACLCHECK_OK &&
+		pg_class_aclcheck(TENANT_REL, userid, ACL_SELECT) == ACLCHECK_OK &&
+		check_enable_rls(IDENT_REL, userid, true) != RLS_ENABLED &&
+		check_enable_rls(TENANT_REL, userid, true) != RLS_ENABLED;
 }
 
 /*
  * SPI plans of the checked path, prepared on first use (every name and
  * operator qualified: no SET search_path clause on these functions).
  */
+/*
+ * Every column is cast to the type the code reads, so that the path also
+ * answers (or fails with a clear error) when a column's type was changed.
+ */
 #define TENANT_COLUMNS \
-	"t.id, t.tenant_id::pg_catalog.text, t.name::pg_catalog.text," \
-	" t.status::pg_catalog.text, t.business_hours_start, t.business_hours_end," \
-	" t.business_hours_timezone::pg_catalog.text"
+	"t.id::pg_catalog.int4, t.tenant_id::pg_catalog.text, t.name::pg_catalog.text," \
+	" t.status::pg_catalog.text, t.business_hours_start::pg_catalog.int4," \
+	" t.business_hours_end::pg_catalog.int4, t.business_hours_timezone::pg_catalog.text"
 static ExtSchemaPlan ident_plan;
 static ExtSchemaPlan tenant_pk_plan;
 static ExtSchemaPlan tenant_slug_plan;
@@ -246,9 +241,10 @@ static SPIPlanPtr
 ident_plan_get(void)
 {
 	return hotel_agent_schema_plan(&ident_plan,
-								   "SELECT i.id, i.tenant_id, i.identifier::pg_catalog.text"
+								   "SELECT i.id::pg_catalog.int4, i.tenant_id::pg_catalog.int4,"
+								   " i.identifier::pg_catalog.text, i.ctid"
 								   " FROM @extschema@.tenant_user_identifiers i"
-								   " WHERE i.identifier OPERATOR(pg_catalog.=) $1",
+								   " WHERE i.identifier::pg_catalog.text OPERATOR(pg_catalog.=) $1",
 								   1, text_argtype);
 }
 
@@ -258,7 +254,7 @@ tenant_plan_get(bool by_slug)
 	if (by_slug)
 		return hotel_agent_schema_plan(&tenant_slug_plan,
 									   "SELECT " TENANT_COLUMNS " FROM @extschema@.tenants t"
-									   " WHERE t.tenant_id OPERATOR(pg_catalog.=) $1",
+									   " WHERE t.tenant_id::pg_catalog.text OPERATOR(pg_catalog.=) $1",
 									   1, text_argtype);
 	return hotel_agent_schema_plan(&tenant_pk_plan,
 								   "SELECT " TENANT_COLUMNS " FROM @extschema@.tenants t"
@@ -274,11 +270,15 @@ tenant_plan_get(bool by_slug)
 static void
 lookup_begin(Lookup *lk, bool latest)
 {
-	tenant_tables_ensure();
-
 	memset(lk, 0, sizeof(Lookup));
+
+	/*
+	 * Lock both tables, then check the cached OIDs again: the lock wait is
+	 * where a concurrent ALTER TABLE or DROP INDEX shows up.
+	 */
+	hotel_agent_tables_lock(&tenant_cache, AccessShareLock);
 	lk->outer = CurrentMemoryContext;
-	lk->direct = direct_path_allowed();
+	lk->direct = tables.direct_ok && may_read_tables(GetUserId());
 	if (latest)
 		lk->snapshot = RegisterSnapshot(GetLatestSnapshot());
 
@@ -380,7 +380,7 @@ lookup_identifier(Lookup *lk, const char *key, IdentifierRow *out)
 
 		if (lk->ident_rel == NULL)
 		{
-			lk->ident_rel = table_open(tables.ident_rel, AccessShareLock);
+			lk->ident_rel = table_open(IDENT_REL, AccessShareLock);
 			lk->ident_idx = index_open(tables.ident_key_idx, AccessShareLock);
 			lk->ident_slot = table_slot_create(lk->ident_rel, NULL);
 		}
@@ -390,6 +390,7 @@ lookup_identifier(Lookup *lk, const char *key, IdentifierRow *out)
 		out->id = DatumGetInt32(slot_getattr(slot, tables.ident_id_att, &isnull));
 		out->tenant_pk = DatumGetInt32(slot_getattr(slot, tables.ident_tenant_att, &isnull));
 		out->identifier = copy_text(lk, slot_getattr(slot, tables.ident_identifier_att, &isnull));
+		out->tid = slot->tts_tid;
 		ExecClearTuple(slot);
 		return true;
 	}
@@ -405,6 +406,7 @@ lookup_identifier(Lookup *lk, const char *key, IdentifierRow *out)
 		out->id = DatumGetInt32(SPI_getbinval(tup, desc, 1, &isnull));
 		out->tenant_pk = DatumGetInt32(SPI_getbinval(tup, desc, 2, &isnull));
 		out->identifier = copy_text(lk, SPI_getbinval(tup, desc, 3, &isnull));
+		out->tid = *(ItemPointer) DatumGetPointer(SPI_getbinval(tup, desc, 4, &isnull));
 		return true;
 	}
 }
@@ -424,7 +426,7 @@ lookup_tenant(Lookup *lk, bool by_slug, int32 pk, const char *slug, TenantRow *o
 
 		if (lk->tenant_rel == NULL)
 		{
-			lk->tenant_rel = table_open(tables.tenant_rel, AccessShareLock);
+			lk->tenant_rel = table_open(TENANT_REL, AccessShareLock);
 			lk->tenant_slot = table_slot_create(lk->tenant_rel, NULL);
 		}
 		if (by_slug)
@@ -578,6 +580,7 @@ static bool
 tenant_open_at(const TenantRow *t, TimestampTz at)
 {
 	const char *tzname = t->tz ? t->tz : "UTC";
+	const char *slug = hotel_agent_quote_input(t->slug, strlen(t->slug));
 	pg_tz	   *tz;
 	struct pg_tm tm;
 	fsec_t		fsec;
@@ -586,14 +589,14 @@ tenant_open_at(const TenantRow *t, TimestampTz at)
 	if (!t->start_null && (t->start < 0 || t->start > 23))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("business hours of tenant \"%s\" are out of range", t->slug),
+				 errmsg("business hours of tenant \"%s\" are out of range", slug),
 				 errdetail("business_hours_start is %d; hours are whole hours from 0 to 23.",
 						   t->start),
 				 errhint("Set business_hours_start to an hour from 0 to 23, or to NULL for around the clock.")));
 	if (!t->end_null && (t->end < 0 || t->end > 23))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("business hours of tenant \"%s\" are out of range", t->slug),
+				 errmsg("business hours of tenant \"%s\" are out of range", slug),
 				 errdetail("business_hours_end is %d; hours are whole hours from 0 to 23.",
 						   t->end),
 				 errhint("Set business_hours_end to an hour from 0 to 23, or to NULL for around the clock.")));
@@ -603,7 +606,8 @@ tenant_open_at(const TenantRow *t, TimestampTz at)
 	if (tz == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("time zone \"%s\" of tenant \"%s\" is not recognized", tzname, t->slug),
+				 errmsg("time zone \"%s\" of tenant \"%s\" is not recognized",
+						hotel_agent_quote_input(tzname, strlen(tzname)), slug),
 				 errdetail("business_hours_timezone must be an IANA time zone name, such as \"America/Argentina/Buenos_Aires\", or NULL for UTC."),
 				 errhint("See the view pg_catalog.pg_timezone_names for the names this server knows.")));
 
@@ -664,8 +668,10 @@ hotel_agent_resolve_tenant_info(PG_FUNCTION_ARGS)
 }
 
 static void
-unknown_tenant_error(const char *slug)
+unknown_tenant_error(const char *raw, size_t len)
 {
+	const char *slug = hotel_agent_quote_input(raw, len);
+
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("tenant \"%s\" does not exist", slug),
@@ -678,7 +684,8 @@ PG_FUNCTION_INFO_V1(hotel_agent_tenant_is_open);
 Datum
 hotel_agent_tenant_is_open(PG_FUNCTION_ARGS)
 {
-	char	   *slug = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	text	   *slug_arg = PG_GETARG_TEXT_PP(0);
+	char	   *slug = text_to_cstring(slug_arg);
 	TimestampTz at = PG_GETARG_TIMESTAMPTZ(1);
 	Lookup		lk;
 	TenantRow	tenant;
@@ -688,9 +695,107 @@ hotel_agent_tenant_is_open(PG_FUNCTION_ARGS)
 	found = lookup_tenant(&lk, true, 0, slug, &tenant);
 	lookup_end(&lk);
 	if (!found)
-		unknown_tenant_error(slug);
+		unknown_tenant_error(VARDATA_ANY(slug_arg), VARSIZE_ANY_EXHDR(slug_arg));
 
 	PG_RETURN_BOOL(tenant_open_at(&tenant, at));
+}
+
+/*
+ * The same guest under two keys: the transaction-level locks that every
+ * spelling of one phone number maps to.  One advisory lock (a tag of our
+ * own, TENANT_IDENTIFIER_LOCK_FIELD4) per match key, taken in hash order
+ * so that two writers never wait for each other in a cycle; two spellings
+ * of one guest share at least one key, so their writers serialize.
+ */
+static int
+compare_uint64(const void *a, const void *b)
+{
+	uint64		x = *(const uint64 *) a;
+	uint64		y = *(const uint64 *) b;
+
+	return x < y ? -1 : x > y ? 1 : 0;
+}
+
+static void
+lock_guest_keys(const char **keys, int nkeys)
+{
+	uint64		hashes[E164_MAX_MATCH_KEYS];
+
+	for (int i = 0; i < nkeys; i++)
+		hashes[i] = hash_bytes_extended((const unsigned char *) keys[i],
+										strlen(keys[i]), 0);
+	qsort(hashes, nkeys, sizeof(uint64), compare_uint64);
+	for (int i = 0; i < nkeys; i++)
+	{
+		LOCKTAG		tag;
+
+		if (i > 0 && hashes[i] == hashes[i - 1])
+			continue;
+		SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, (uint32) (hashes[i] >> 32),
+							 (uint32) hashes[i], TENANT_IDENTIFIER_LOCK_FIELD4);
+		(void) LockAcquire(&tag, ExclusiveLock, false, false);
+	}
+}
+
+/*
+ * The first row, other than the one at own_tid, stored under one of keys
+ * (in their order), seen with a new snapshot after our own earlier rows of
+ * this statement.  The search runs as the owner of the table (as foreign
+ * key checks do), so it holds for users who may not read the tables; what
+ * such a user is told is decided by the caller.
+ */
+static bool
+find_other_row(Relation rel, const char **keys, int nkeys, ItemPointer own_tid,
+			   IdentifierRow *existing, TenantRow *owner, bool *owner_found)
+{
+	Oid			save_userid;
+	int			save_sec_context;
+	Lookup		lk;
+	bool		found = false;
+
+	GetUserIdAndSecContext(&save_userid, &save_sec_context);
+	SetUserIdAndSecContext(rel->rd_rel->relowner,
+						   save_sec_context | SECURITY_LOCAL_USERID_CHANGE |
+						   SECURITY_NOFORCE_RLS);
+
+	CommandCounterIncrement();
+	lookup_begin(&lk, true);
+	for (int i = 0; i < nkeys && !found; i++)
+		found = lookup_identifier(&lk, keys[i], existing) &&
+			!(own_tid != NULL && ItemPointerEquals(&existing->tid, own_tid));
+	*owner_found = found &&
+		lookup_tenant(&lk, false, existing->tenant_pk, NULL, owner);
+	lookup_end(&lk);
+
+	SetUserIdAndSecContext(save_userid, save_sec_context);
+	return found;
+}
+
+/* Checks that the trigger fired on the extension's own table, as created. */
+static void
+check_identifier_relation(Relation rel, AttrNumber *identifier_att,
+						  AttrNumber *tenant_att)
+{
+	const char *fn = "hotel_agent.normalize_identifier_trigger";
+	TupleDesc	desc = RelationGetDescr(rel);
+
+	hotel_agent_tables_ensure(&tenant_cache);
+	if (RelationGetRelid(rel) != IDENT_REL)
+		hotel_agent_trigger_misuse(fn, rel,
+								   psprintf("The function maintains the table %s only.",
+											hotel_agent_qualified_table("tenant_user_identifiers")));
+
+	*identifier_att = SPI_fnumber(desc, "identifier");
+	*tenant_att = SPI_fnumber(desc, "tenant_id");
+	if (*identifier_att <= 0 || !hotel_agent_column_is_text(rel, *identifier_att))
+		hotel_agent_trigger_misuse(fn, rel,
+								   "Column \"identifier\" must have type text or character varying.");
+	if (*tenant_att <= 0 ||
+		!(TupleDescAttr(desc, *tenant_att - 1)->atttypid == INT2OID ||
+		  TupleDescAttr(desc, *tenant_att - 1)->atttypid == INT4OID ||
+		  TupleDescAttr(desc, *tenant_att - 1)->atttypid == INT8OID))
+		hotel_agent_trigger_misuse(fn, rel,
+								   "Column \"tenant_id\" must have type smallint, integer or bigint.");
 }
 
 /*
@@ -698,10 +803,14 @@ hotel_agent_tenant_is_open(PG_FUNCTION_ARGS)
  *
  * BEFORE INSERT OR UPDATE FOR EACH ROW on tenant_user_identifiers: stores
  * normalize_identifier(identifier), raising its error for an invalid one.
- * A key that already belongs to another row is reported here, naming the
- * tenant; the unique index uq_identifier stays the arbiter for rows not yet
- * committed (concurrent inserts get its own 23505), for two spellings in
- * one statement, and for users who may not read the tables.
+ *
+ * One guest, one tenant: the new key must not reach, through any of its
+ * match keys (phone_match_keys()), a row of another tenant, nor another
+ * row of the same tenant (the same guest under another spelling).  Both
+ * are 23505.  The check holds under concurrency (lock_guest_keys) and for
+ * every user (find_other_row); a user who may not SELECT both tables
+ * without row level security is told the existing key, as the unique index
+ * would tell him for an exact duplicate, but not its tenant.
  */
 PG_FUNCTION_INFO_V1(hotel_agent_normalize_identifier_trigger);
 Datum
@@ -711,103 +820,126 @@ hotel_agent_normalize_identifier_trigger(PG_FUNCTION_ARGS)
 	Relation	rel;
 	TupleDesc	desc;
 	HeapTuple	newtuple;
-	int			attnum;
-	int			idattnum;
+	AttrNumber	attnum;
+	AttrNumber	tenant_att;
 	Datum		value;
 	bool		isnull;
 	text	   *raw;
+	size_t		rawlen;
 	char	   *key;
-	bool		own_id_null = true;
-	int32		own_id = 0;
-	Lookup		lk;
+	char		keybuf[E164_MAX_MATCH_KEYS][E164_BUFSIZE];
+	const char *keys[E164_MAX_MATCH_KEYS];
+	int			nkeys;
+	int64		new_tenant;
 	IdentifierRow existing;
 	TenantRow	owner;
-	bool		conflict = false;
-	bool		owner_found = false;
+	bool		owner_found;
+	bool		tell_tenant;
+	const char *quoted;
 
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("normalize_identifier_trigger() was not called by the trigger manager")));
+				 errmsg("hotel_agent.normalize_identifier_trigger() was not called by the trigger manager")));
 	if (!TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
 		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
 		!(TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) ||
 		  TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event)))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("normalize_identifier_trigger() must be fired BEFORE INSERT OR UPDATE FOR EACH ROW")));
+				 errmsg("hotel_agent.normalize_identifier_trigger() must be fired BEFORE INSERT OR UPDATE FOR EACH ROW")));
 
 	rel = trigdata->tg_relation;
+	check_identifier_relation(rel, &attnum, &tenant_att);
 	desc = RelationGetDescr(rel);
 	newtuple = TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ?
 		trigdata->tg_newtuple : trigdata->tg_trigtuple;
-
-	attnum = SPI_fnumber(desc, "identifier");
-	idattnum = SPI_fnumber(desc, "id");
-	if (attnum <= 0 || idattnum <= 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_COLUMN),
-				 errmsg("normalize_identifier_trigger() needs columns \"id\" and \"identifier\" in relation \"%s\"",
-						RelationGetRelationName(rel))));
 
 	value = heap_getattr(newtuple, attnum, desc, &isnull);
 	if (isnull)
 		return PointerGetDatum(newtuple);	/* NOT NULL rejects it */
 	raw = DatumGetTextPP(value);
-
-	key = identifier_normalize_or_error(VARDATA_ANY(raw), VARSIZE_ANY_EXHDR(raw), NULL);
-
-	/* an UPDATE may keep its own key */
-	if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
+	rawlen = VARSIZE_ANY_EXHDR(raw);
+	value = heap_getattr(newtuple, tenant_att, desc, &isnull);
+	switch (isnull ? InvalidOid : TupleDescAttr(desc, tenant_att - 1)->atttypid)
 	{
-		Datum		d = heap_getattr(trigdata->tg_trigtuple, idattnum, desc, &own_id_null);
-
-		if (!own_id_null)
-			own_id = DatumGetInt32(d);
+		case INT2OID:
+			new_tenant = DatumGetInt16(value);
+			break;
+		case INT4OID:
+			new_tenant = DatumGetInt32(value);
+			break;
+		case INT8OID:
+			new_tenant = DatumGetInt64(value);
+			break;
+		default:
+			new_tenant = -1;	/* NULL: NOT NULL rejects the row */
+			break;
 	}
 
-	/*
-	 * The friendly check reads both tables directly, so it runs only for a
-	 * user who may SELECT them without row level security: others (e.g. a
-	 * role allowed to INSERT only) get the unique index's own 23505.
-	 */
-	tenant_tables_ensure();
-	if (direct_path_allowed())
+	key = identifier_normalize_or_error(VARDATA_ANY(raw), rawlen, NULL);
+	nkeys = match_keys(key, keybuf, keys);
+
+	lock_guest_keys(keys, nkeys);
+	if (find_other_row(rel, keys, nkeys,
+					   TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event) ?
+					   &trigdata->tg_trigtuple->t_self : NULL,
+					   &existing, &owner, &owner_found))
 	{
-		lookup_begin(&lk, true);
-		conflict = lookup_identifier(&lk, key, &existing) &&
-			(own_id_null || existing.id != own_id);
-		if (conflict)
-			owner_found = lookup_tenant(&lk, false, existing.tenant_pk, NULL, &owner);
-		lookup_end(&lk);
+		tell_tenant = owner_found && may_read_tables(GetUserId());
+		quoted = hotel_agent_quote_input(VARDATA_ANY(raw), rawlen);
+
+		if (strcmp(existing.identifier, key) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNIQUE_VIOLATION),
+					 tell_tenant ?
+					 errmsg("identifier \"%s\" already belongs to tenant \"%s\"", key,
+							hotel_agent_quote_input(owner.slug, strlen(owner.slug))) :
+					 errmsg("identifier \"%s\" already belongs to a tenant", key),
+					 !tell_tenant ? 0 :
+					 (strlen(key) == rawlen && memcmp(key, VARDATA_ANY(raw), rawlen) == 0) ?
+					 errdetail("Key (identifier)=(%s) already exists.", key) :
+					 errdetail("Key (identifier)=(%s) already exists; \"%s\" is the same identifier once normalised.",
+							   key, quoted),
+					 errhint("Remove it first with hotel_agent.remove_tenant_identifier() to move it to another tenant."),
+					 errtableconstraint(rel, "uq_identifier")));
+		else if (!tell_tenant)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNIQUE_VIOLATION),
+					 errmsg("identifier \"%s\" is already registered under another spelling", key),
+					 errdetail("One of the keys hotel_agent.phone_match_keys() gives for \"%s\" already exists.",
+							   quoted),
+					 errhint("One guest has one key: keep the stored one, or remove it first with hotel_agent.remove_tenant_identifier()."),
+					 errtableconstraint(rel, "uq_identifier")));
+		else if (existing.tenant_pk == new_tenant)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNIQUE_VIOLATION),
+					 errmsg("the same guest is already registered for tenant \"%s\" under key \"%s\"",
+							hotel_agent_quote_input(owner.slug, strlen(owner.slug)),
+							existing.identifier),
+					 errdetail("\"%s\" (key %s) is another spelling of the phone number %s (see hotel_agent.phone_match_keys()).",
+							   quoted, key, existing.identifier),
+					 errhint("Nothing to add: resolve_tenant() finds the guest under either spelling."),
+					 errtableconstraint(rel, "uq_identifier")));
+		else
+			ereport(ERROR,
+					(errcode(ERRCODE_UNIQUE_VIOLATION),
+					 errmsg("identifier \"%s\" is the same guest as \"%s\", which belongs to tenant \"%s\"",
+							key, existing.identifier,
+							hotel_agent_quote_input(owner.slug, strlen(owner.slug))),
+					 errdetail("\"%s\" (key %s) is another spelling of the phone number %s (see hotel_agent.phone_match_keys()); one guest belongs to one tenant.",
+							   quoted, key, existing.identifier),
+					 errhint("Remove it first with hotel_agent.remove_tenant_identifier() to move the guest to another tenant."),
+					 errtableconstraint(rel, "uq_identifier")));
 	}
 
-	if (conflict)
-	{
-		size_t		rawlen = VARSIZE_ANY_EXHDR(raw);
-		bool		same = (strlen(key) == rawlen &&
-							memcmp(key, VARDATA_ANY(raw), rawlen) == 0);
-
-		ereport(ERROR,
-				(errcode(ERRCODE_UNIQUE_VIOLATION),
-				 owner_found ?
-				 errmsg("identifier \"%s\" already belongs to tenant \"%s\"", key, owner.slug) :
-				 errmsg("identifier \"%s\" already belongs to another tenant", key),
-				 same ?
-				 errdetail("Key (identifier)=(%s) already exists.", key) :
-				 errdetail("Key (identifier)=(%s) already exists; \"%s\" is the same identifier once normalised.",
-						   key, text_to_cstring(raw)),
-				 errhint("Remove it first with hotel_agent.remove_tenant_identifier() to move it to another tenant."),
-				 errtableconstraint(rel, "uq_identifier")));
-	}
-
-	if (VARSIZE_ANY_EXHDR(raw) != strlen(key) ||
-		memcmp(VARDATA_ANY(raw), key, strlen(key)) != 0)
+	if (rawlen != strlen(key) || memcmp(VARDATA_ANY(raw), key, rawlen) != 0)
 	{
 		Datum		newval = CStringGetTextDatum(key);
 		bool		newnull = false;
+		int			col = attnum;
 
-		newtuple = heap_modify_tuple_by_cols(newtuple, desc, 1, &attnum,
+		newtuple = heap_modify_tuple_by_cols(newtuple, desc, 1, &col,
 											 &newval, &newnull);
 	}
 	return PointerGetDatum(newtuple);

@@ -142,10 +142,34 @@ SELECT hotel_agent.phone_match_keys('+5491143218765') AS keys;
 SELECT hotel_agent.resolve_tenant('+54 9 11 4321-8765') AS from_whatsapp_form,
 	   hotel_agent.resolve_tenant('5491143218765@s.whatsapp.net') AS from_jid,
 	   hotel_agent.resolve_tenant('+54 11 1234-5678') AS stored_with_9;
--- The first key with a row decides: when the canonical key belongs to a
--- suspended tenant, an alias owned by an active tenant is not used.
-SELECT hotel_agent.add_tenant_identifier('hotel-closed', '+54 9 11 5555-0000') AS suspended_key,
-	   hotel_agent.add_tenant_identifier('hotel-ba', '+54 11 5555-0000') AS active_alias;
+-- One guest, one tenant: a spelling whose match keys reach another
+-- tenant's identifier is refused (23505, naming the stored key and its
+-- tenant); so is a second spelling for the same tenant.
+SELECT hotel_agent.add_tenant_identifier('hotel-closed', '+54 9 11 5555-0000') AS suspended_key;
+SELECT pg_temp.outcome($$SELECT hotel_agent.add_tenant_identifier('hotel-ba', '+54 11 5555-0000')$$);
+SELECT pg_temp.outcome($$INSERT INTO public.tenant_user_identifiers (tenant_id, identifier)
+	SELECT id, '+54 11 5555-0000' FROM public.tenants WHERE tenant_id = 'hotel-closed' RETURNING identifier$$);
+SELECT pg_temp.outcome($$INSERT INTO public.tenant_user_identifiers (tenant_id, identifier)
+	SELECT id, '+55 21 8888-7777' FROM public.tenants WHERE tenant_id = 'hotel-br' RETURNING identifier$$);
+SELECT pg_temp.outcome($$INSERT INTO public.tenant_user_identifiers (tenant_id, identifier)
+	SELECT id, '+55 21 98888-7777' FROM public.tenants WHERE tenant_id = 'hotel-ba' RETURNING identifier$$);
+SELECT pg_temp.outcome($$INSERT INTO public.tenant_user_identifiers (tenant_id, identifier)
+	SELECT id, '+52 1 55 4444 3333' FROM public.tenants WHERE tenant_id = 'hotel-mx' RETURNING identifier$$);
+SELECT pg_temp.outcome($$INSERT INTO public.tenant_user_identifiers (tenant_id, identifier)
+	SELECT id, '+52 55 4444 3333' FROM public.tenants WHERE tenant_id = 'hotel-br' RETURNING identifier$$);
+-- Two spellings of one guest in one statement: the second is refused.
+SELECT pg_temp.outcome($$INSERT INTO public.tenant_user_identifiers (tenant_id, identifier)
+	SELECT t.id, v.raw FROM (VALUES ('hotel-ba', '+54 9 351 444-0000'), ('hotel-mx', '+54 351 444-0000')) v(slug, raw)
+	JOIN public.tenants t ON t.tenant_id = v.slug RETURNING identifier$$);
+DELETE FROM public.tenant_user_identifiers WHERE identifier IN ('+552188887777', '+5215544443333');
+-- A database written before 1.1.0 may already hold two spellings of one
+-- guest for two tenants (written here with the triggers off). The first key with a row
+-- decides: when the canonical key belongs to a suspended tenant, an alias
+-- owned by an active tenant is not used.
+SET session_replication_role = replica;
+INSERT INTO public.tenant_user_identifiers (tenant_id, identifier)
+SELECT id, '+541155550000' FROM public.tenants WHERE tenant_id = 'hotel-ba';
+RESET session_replication_role;
 SELECT hotel_agent.resolve_tenant('5491155550000') AS canonical_suspended,
 	   hotel_agent.resolve_tenant('+54 11 5555-0000') AS alias_is_canonical_here;
 
@@ -282,7 +306,9 @@ SELECT hotel_agent.remove_tenant_identifier(NULL) AS removed_null;
 SELECT pg_temp.outcome($$SELECT hotel_agent.remove_tenant_identifier('not a phone')$$);
 SELECT hotel_agent.resolve_tenant('5511988887777') AS removed_resolves_to;
 -- Moving an identifier: remove, then add to the other tenant.
+-- (hotel-ba's legacy alias of the number goes too: one guest, one tenant.)
 SELECT hotel_agent.remove_tenant_identifier('+54 9 11 5555-0000') AS removed,
+	   hotel_agent.remove_tenant_identifier('+54 11 5555-0000') AS removed_alias,
 	   hotel_agent.add_tenant_identifier('hotel-mx', '5491155550000') AS added;
 SELECT hotel_agent.resolve_tenant('+54 9 11 5555-0000') AS moved_to;
 

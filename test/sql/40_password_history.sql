@@ -79,6 +79,8 @@ RESET hotel_agent.password_history_keep;
 SELECT hotel_agent.prune_password_history('ph-1', 0);       -- 0 keeps everything
 SELECT hotel_agent.prune_password_history('nobody', 1);
 SELECT hotel_agent.prune_password_history(NULL, 1) IS NULL AS null_user_gives_null;
+-- NULL user_id gives NULL before keep is looked at, even a bad one.
+SELECT hotel_agent.prune_password_history(NULL, -1) IS NULL AS null_user_before_keep;
 SELECT hotel_agent.prune_password_history('ph-1', -1);
 SELECT pg_temp.error_of($$SELECT hotel_agent.prune_password_history('ph-1', -5)$$);
 SELECT string_agg(password_hash, ' ' ORDER BY created_at) FROM public.password_history WHERE user_id = 'ph-1';
