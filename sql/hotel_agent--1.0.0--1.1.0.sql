@@ -298,6 +298,21 @@ BEGIN
         END IF;
     END IF;
 
+    -- A database written before 1.1.0 may hold two spellings of one guest
+    -- (README, "One guest, one tenant"): say so, and which one decides.
+    IF matched_key IS NOT NULL AND left(matched_key, 1) = '+' THEN
+        SELECT string_agg(format('%s (tenant "%s")', o.identifier, ot.tenant_id), ', ' ORDER BY o.identifier)
+          INTO err_detail
+          FROM unnest(hotel_agent.phone_match_keys(matched_key)) AS k(key)
+          JOIN @extschema@.tenant_user_identifiers o ON o.identifier OPERATOR(pg_catalog.=) k.key
+          JOIN @extschema@.tenants ot ON ot.id OPERATOR(pg_catalog.=) o.tenant_id
+         WHERE o.identifier OPERATOR(pg_catalog.<>) matched_key;
+        IF err_detail IS NOT NULL THEN
+            verdict := verdict || format('; CONFLICT: the same guest is also stored as %s (see hotel_agent.identifier_conflicts()); the first key in phone_match_keys order decides',
+                                         err_detail);
+        END IF;
+    END IF;
+
     IF resolves_to IS DISTINCT FROM
        (CASE WHEN t_status = 'active' THEN t_slug END) THEN
         verdict := format('INCONSISTENT: resolve_tenant returns %s but the steps above say %s; report this as a bug',
@@ -319,7 +334,8 @@ AS $$
 DECLARE
     pk integer;
     key text;
-    owner_pk integer;
+    found_key text;
+    shown text;
 BEGIN
     IF tenant_slug IS NULL OR identifier IS NULL THEN
         RAISE EXCEPTION 'tenant slug and identifier must not be null'
@@ -331,9 +347,20 @@ BEGIN
     SELECT t.id INTO pk FROM @extschema@.tenants t
      WHERE t.tenant_id OPERATOR(pg_catalog.=) add_tenant_identifier.tenant_slug;
     IF NOT FOUND THEN
-        RAISE EXCEPTION 'tenant "%" does not exist', tenant_slug
+        -- The slug is echoed as the C functions echo input: at most 64
+        -- bytes, cut on a character boundary, control characters as '?'.
+        shown := tenant_slug;
+        IF octet_length(shown) > 64 THEN
+            shown := left(shown, 64);
+            WHILE octet_length(shown) > 64 LOOP
+                shown := left(shown, -1);
+            END LOOP;
+            shown := shown || '...';
+        END IF;
+        shown := regexp_replace(shown, '[\x01-\x1f\x7f]', '?', 'g');
+        RAISE EXCEPTION 'tenant "%" does not exist', shown
             USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = format('No row of tenants has tenant_id "%s".', tenant_slug),
+                  DETAIL = format('No row of tenants has tenant_id "%s".', shown),
                   HINT = 'Pass the tenant''s slug (tenants.tenant_id), not its numeric id.';
     END IF;
 
@@ -341,14 +368,19 @@ BEGIN
     key := hotel_agent.normalize_identifier(add_tenant_identifier.identifier,
                                             add_tenant_identifier.default_region);
 
-    -- Adding an identifier the tenant already has is not an error.
-    SELECT i.tenant_id INTO owner_pk FROM @extschema@.tenant_user_identifiers i
-     WHERE i.identifier OPERATOR(pg_catalog.=) key;
-    IF FOUND AND owner_pk OPERATOR(pg_catalog.=) pk THEN
-        RETURN key;
+    -- Adding a guest the tenant already has, under this spelling or another
+    -- one of phone_match_keys(), is not an error: the stored key is returned.
+    SELECT i.identifier INTO found_key
+      FROM unnest(CASE WHEN left(key, 1) = '+' THEN hotel_agent.phone_match_keys(key) ELSE ARRAY[key] END)
+           WITH ORDINALITY AS k(key, n)
+      JOIN @extschema@.tenant_user_identifiers i ON i.identifier OPERATOR(pg_catalog.=) k.key
+     WHERE i.tenant_id OPERATOR(pg_catalog.=) pk
+     ORDER BY k.n LIMIT 1;
+    IF FOUND THEN
+        RETURN found_key;
     END IF;
 
-    -- Another tenant's key: the trigger raises 23505 naming that tenant.
+    -- Another tenant's guest: the trigger raises 23505 naming that tenant.
     INSERT INTO @extschema@.tenant_user_identifiers (tenant_id, identifier)
     VALUES (pk, key)
     RETURNING tenant_user_identifiers.identifier INTO key;
@@ -356,7 +388,7 @@ BEGIN
 END;
 $$;
 COMMENT ON FUNCTION hotel_agent.add_tenant_identifier(text, text, text) IS
-'Maps a phone number or e-mail (normalised, national numbers read in default_region) to a tenant given by slug; returns the stored key';
+'Maps a phone number or e-mail (normalised, national numbers read in default_region) to a tenant given by slug; returns the stored key, also when the tenant has the guest under another spelling';
 REVOKE EXECUTE ON FUNCTION hotel_agent.add_tenant_identifier(text, text, text) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION hotel_agent.remove_tenant_identifier(identifier text)
@@ -375,6 +407,29 @@ $$;
 COMMENT ON FUNCTION hotel_agent.remove_tenant_identifier(text) IS
 'Removes the mapping of a phone number or e-mail (any spelling of it) to its tenant; false when there was none';
 REVOKE EXECUTE ON FUNCTION hotel_agent.remove_tenant_identifier(text) FROM PUBLIC;
+
+-- Databases written before 1.1.0 may hold two spellings of one guest
+-- (phone_match_keys()), under two tenants or twice under one; since 1.1.0
+-- the trigger refuses the second. Each pair is listed once.
+CREATE OR REPLACE FUNCTION hotel_agent.identifier_conflicts(
+    OUT identifier text, OUT tenant_id text, OUT other_identifier text, OUT other_tenant_id text)
+RETURNS SETOF record
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT i.identifier::text, t.tenant_id::text, o.identifier::text, ot.tenant_id::text
+    FROM @extschema@.tenant_user_identifiers i
+    CROSS JOIN LATERAL pg_catalog.unnest(
+        CASE WHEN pg_catalog.left(i.identifier::text, 1) OPERATOR(pg_catalog.=) '+'
+             THEN hotel_agent.phone_match_keys(i.identifier::text) END) AS k(key)
+    JOIN @extschema@.tenant_user_identifiers o ON o.identifier::text OPERATOR(pg_catalog.=) k.key
+    JOIN @extschema@.tenants t ON t.id OPERATOR(pg_catalog.=) i.tenant_id
+    JOIN @extschema@.tenants ot ON ot.id OPERATOR(pg_catalog.=) o.tenant_id
+    WHERE i.identifier::text OPERATOR(pg_catalog.<) o.identifier::text
+    ORDER BY 1, 3
+$$;
+COMMENT ON FUNCTION hotel_agent.identifier_conflicts() IS
+'Pairs of stored identifiers that are spellings of one guest (phone_match_keys), with both tenants: written before 1.1.0, refused since';
 
 -- replayed from sql/src/c/40_password_history.sql
 CREATE OR REPLACE FUNCTION hotel_agent.password_history_keep() RETURNS integer

@@ -172,6 +172,18 @@ SELECT id, '+541155550000' FROM public.tenants WHERE tenant_id = 'hotel-ba';
 RESET session_replication_role;
 SELECT hotel_agent.resolve_tenant('5491155550000') AS canonical_suspended,
 	   hotel_agent.resolve_tenant('+54 11 5555-0000') AS alias_is_canonical_here;
+-- identifier_conflicts() lists such pairs once, with both tenants, and
+-- explain_resolution() names the other spelling in its verdict.
+SELECT * FROM hotel_agent.identifier_conflicts();
+SELECT verdict FROM hotel_agent.explain_resolution('+54 11 5555-0000');
+-- add_tenant_identifier() returns the stored key when the tenant already
+-- has the guest under another spelling (here: Brazil's ninth digit).
+SELECT hotel_agent.add_tenant_identifier('hotel-br', '+55 11 1234-5678') AS other_spelling_same_tenant;
+SELECT count(*) AS hotel_br_rows FROM public.tenant_user_identifiers i
+JOIN public.tenants t ON t.id = i.tenant_id WHERE t.tenant_id = 'hotel-br';
+-- An unknown slug is echoed at most 64 bytes long, cut on a character
+-- boundary, with control characters shown as '?'.
+SELECT pg_temp.outcome($$SELECT hotel_agent.add_tenant_identifier(repeat('ñ', 40) || E'\n' || repeat('x', 100000), '+55 11 1234-5678')$$);
 
 -- The default region reads national numbers; an unknown region is the
 -- caller's mistake (22023), not the stranger's.

@@ -92,10 +92,15 @@ VALUES ('s-hostile', 'u-hostile', 'jti-hostile', '2999-01-01');
 CREATE TEMP TABLE hostile_case (part text, target text, outcome text);
 
 -- 1. Trigger functions on tables that are not the extension's ------------
--- A login role with no grant at all attaches them to its own temporary
--- tables. Before 1.1.0 an integer user_id or identifier crashed the server.
+-- A login role attaches them to its own temporary tables. Before 1.1.0 an
+-- integer user_id or identifier crashed the server. Since 1.1.0 a role
+-- needs EXECUTE on a trigger function to attach it (section 4), but an
+-- owner may grant it and a database still at 1.0.0 grants it to PUBLIC:
+-- the functions themselves must refuse a table that is not theirs.
 CREATE ROLE regress_hostile;
 GRANT INSERT ON hostile_case TO regress_hostile;
+GRANT EXECUTE ON FUNCTION hotel_agent.normalize_identifier_trigger(),
+	hotel_agent.password_history_prune() TO regress_hostile;
 SET ROLE regress_hostile;
 INSERT INTO hostile_case
 SELECT '1 foreign table', v.label, pg_temp.attempt(v.ddl, v.call)
@@ -282,12 +287,20 @@ INSERT INTO hostile_ddl (concern, label, ddl) VALUES
 	('session', 'user_sessions.expires_at date',
 	 'ALTER TABLE public.user_sessions ALTER COLUMN expires_at TYPE date'),
 	('session', 'token_jti indexes dropped',
-	 'ALTER TABLE public.user_sessions DROP CONSTRAINT user_sessions_token_jti_key; DROP INDEX public.idx_user_sessions_token_jti');
+	 'ALTER TABLE public.user_sessions DROP CONSTRAINT user_sessions_token_jti_key');
 
 -- The view hotel_agent.stats reads most columns, and a column a view uses
 -- cannot change its type: each case drops it first (and gets it back).
 UPDATE hostile_ddl SET ddl = 'ALTER EXTENSION hotel_agent DROP VIEW hotel_agent.stats; '
 	'DROP VIEW hotel_agent.stats; ' || ddl;
+
+-- The check constraints of 1.1.0 refuse most of these type changes
+-- outright; each case drops them first, so that the functions meet the
+-- changed column.
+UPDATE hostile_ddl SET ddl = 'ALTER TABLE public.tenants DROP CONSTRAINT tenants_status_check, '
+	'DROP CONSTRAINT tenants_business_hours_start_check, DROP CONSTRAINT tenants_business_hours_end_check, '
+	'DROP CONSTRAINT tenants_business_hours_timezone_check; '
+	'ALTER TABLE public.tenant_user_identifiers DROP CONSTRAINT tenant_user_identifiers_identifier_check; ' || ddl;
 
 -- Warm every per-backend cache first, so that stale cached OIDs would show.
 SELECT count(pg_temp.baseline(call)) AS warmed FROM hostile_call;
@@ -314,13 +327,11 @@ FROM hostile_case GROUP BY ROLLUP (part) ORDER BY part;
 SELECT target, outcome FROM hostile_case WHERE outcome LIKE 'XX%' OR outcome LIKE 'DDL failed%';
 
 -- 4. Trigger functions need no EXECUTE privilege to fire, but attaching
--- one to a table needs it: with EXECUTE revoked from PUBLIC, a role that
--- may INSERT still fires the extension's triggers, and can no longer attach
--- the functions to a table of its own.
+-- one to a table needs it: since 1.1.0 EXECUTE is not granted to PUBLIC,
+-- so a role that may INSERT still fires the extension's triggers, and
+-- cannot attach the functions to a table of its own.
 BEGIN;
 CREATE ROLE regress_hostile_writer;
-REVOKE EXECUTE ON FUNCTION hotel_agent.normalize_identifier_trigger(),
-	hotel_agent.password_history_prune() FROM PUBLIC;
 GRANT SELECT, INSERT ON public.tenant_user_identifiers TO regress_hostile_writer;
 GRANT SELECT, INSERT, DELETE ON public.password_history TO regress_hostile_writer;
 GRANT SELECT ON public.tenants TO regress_hostile_writer;
@@ -349,4 +360,6 @@ DELETE FROM public.password_history WHERE user_id = 'u-hostile';
 DELETE FROM public.users WHERE id = 'u-hostile';
 DELETE FROM public.tenants WHERE tenant_id IN ('hostile-a', 'hostile-b');
 DROP TABLE hostile_case, hostile_call, hostile_ddl;
+REVOKE EXECUTE ON FUNCTION hotel_agent.normalize_identifier_trigger(),
+	hotel_agent.password_history_prune() FROM regress_hostile;
 DROP ROLE regress_hostile;
