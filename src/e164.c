@@ -41,7 +41,21 @@
  * - The default region is case-insensitive; one the metadata does not know
  *   is an error (E164_UNKNOWN_REGION) instead of being ignored; NULL and ""
  *   both mean no default region.
- * - Input length is limited in bytes, not in UTF-16 code units.
+ * - Input length is limited to 250 characters counted as code points (each
+ *   byte of an invalid UTF-8 sequence counting as one), not as UTF-16 code
+ *   units: a character outside the BMP (an emoji) counts once here and twice
+ *   in libphonenumber-js.  Whatever the characters, more than 1,000 bytes
+ *   (E164_MAX_INPUT_BYTES) is too long before anything is decoded.
+ * - The possible lengths a number is checked against are those of the
+ *   country its calling code and digits give (as for a number written with
+ *   '+'), not those of the default region it was parsed with, as in
+ *   libphonenumber's C++ isPossibleNumber().  libphonenumber-js checks the
+ *   default region's lengths, so that "253 0000" with region CA was
+ *   accepted while its own result "+12530000" was too short: a result must
+ *   normalise to itself (the fuzzer checks it).
+ * - A full-width plus sign (U+FF0B) introduces the country calling code as
+ *   '+' does, as in libphonenumber's C++ parser; libphonenumber-js drops it
+ *   and reads the number as national.
  * test/data/e164_disagreements.csv lists each case of the oracle corpus
  * where these make a difference.
  *
@@ -64,8 +78,11 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-/* Digits after transforms stay well below this (input is <= 250 bytes) */
+/* Digits after transforms stay well below this (input is <= 250 characters) */
 #define NUMBUF		512
+
+/* Rounds of national prefix stripping until a result is stable */
+#define E164_MAX_ROUNDS	8
 
 /* Bounds the work of one regex match on hostile input */
 #define RX_MATCH_LIMIT	1000000
@@ -320,7 +337,8 @@ digit_value(uint32_t c)
 
 /*
  * Decode UTF-8 into code points; each byte of an invalid sequence becomes
- * U+FFFD (what a JavaScript caller would see after decoding).
+ * U+FFFD (what a JavaScript caller would see after decoding).  With cp NULL,
+ * only counts them: the number of characters E164_MAX_INPUT bounds.
  */
 static int
 decode_utf8(const unsigned char *s, size_t len, uint32_t *cp)
@@ -337,7 +355,9 @@ decode_utf8(const unsigned char *s, size_t len, uint32_t *cp)
 
 		if (c < 0x80)
 		{
-			cp[n++] = c;
+			if (cp)
+				cp[n] = c;
+			n++;
 			i++;
 			continue;
 		}
@@ -361,7 +381,9 @@ decode_utf8(const unsigned char *s, size_t len, uint32_t *cp)
 		}
 		else
 		{
-			cp[n++] = 0xFFFD;
+			if (cp)
+				cp[n] = 0xFFFD;
+			n++;
 			i++;
 			continue;
 		}
@@ -380,11 +402,15 @@ decode_utf8(const unsigned char *s, size_t len, uint32_t *cp)
 			}
 			if (!ok || v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
 			{
-				cp[n++] = 0xFFFD;
+				if (cp)
+					cp[n] = 0xFFFD;
+				n++;
 				i++;
 				continue;
 			}
-			cp[n++] = v;
+			if (cp)
+				cp[n] = v;
+			n++;
 			i += need + 1;
 		}
 	}
@@ -721,14 +747,18 @@ extract_digits(const char *raw, size_t len, char *out, int *outlen)
 		}
 	}
 
-	/* parseIncompletePhoneNumber(): '+' only as the very first character */
+	/*
+	 * parseIncompletePhoneNumber(): '+' only as the very first character.  A
+	 * full-width plus (U+FF0B) counts as '+', as in libphonenumber's C++
+	 * parser (libphonenumber-js drops it).
+	 */
 	for (i = start; i < end; i++)
 	{
 		int			d = digit_value(cp[i]);
 
 		if (d >= 0)
 			out[o++] = (char) ('0' + d);
-		else if (cp[i] == '+' && o == 0)
+		else if ((cp[i] == '+' || cp[i] == 0xFF0B) && o == 0)
 			out[o++] = '+';
 	}
 	out[o] = '\0';
@@ -1112,6 +1142,31 @@ is_bare_digit_string(const char *raw, size_t len)
 	return true;
 }
 
+/*
+ * Is national number nn of calling code cc possible?  The lengths are those
+ * of cc's country for these digits, whatever the default region.
+ */
+static E164Result
+check_national_length(int cc, const char *nn, int nlen)
+{
+	if (nlen < 2)
+		return E164_TOO_SHORT;
+	if (nlen > 17)
+		return E164_TOO_LONG;
+	switch (check_length_for(cc, nn, nlen, cc_main(cc)))
+	{
+		case LEN_POSSIBLE:
+			break;
+		case LEN_TOO_SHORT:
+			return E164_TOO_SHORT;
+		case LEN_TOO_LONG:
+			return E164_TOO_LONG;
+		case LEN_INVALID:
+			return E164_INVALID_LENGTH;
+	}
+	return E164_OK;
+}
+
 E164Result
 e164_normalize(const char *raw, size_t len, const char *region, int flags,
 			   char out[E164_BUFSIZE])
@@ -1129,9 +1184,13 @@ e164_normalize(const char *raw, size_t len, const char *region, int flags,
 	const E164Plan *sel;
 	E164Result	res;
 	bool		have_nn = false;
+	int			round;
 
 	out[0] = '\0';
-	if (len > E164_MAX_INPUT)
+	/* at most E164_MAX_INPUT characters; the byte bound comes first */
+	if (len > E164_MAX_INPUT_BYTES ||
+		(len > E164_MAX_INPUT &&
+		 decode_utf8((const unsigned char *) raw, len, NULL) > E164_MAX_INPUT))
 		return E164_TOO_LONG_INPUT;
 	if (region != NULL && region[0] != '\0')
 	{
@@ -1209,27 +1268,35 @@ e164_normalize(const char *raw, size_t len, const char *region, int flags,
 	if (!have_nn)
 		extract_national(sel, d + natoff, ndig - natoff, nn, &nlen);
 
-	/* policy: Mexican legacy mobile "1" before the ten digits */
-	if (cc == 52 && nlen == 11 && nn[0] == '1')
+	/*
+	 * A result must normalise to itself.  Read again as "+cc nn", the digits
+	 * go through extract_national() with the calling code's main plan, which
+	 * can strip a national prefix left at their start: "00 220 844 7021"
+	 * with region BR is "+55 02208447021" for libphonenumber, and that
+	 * number "+55 2208447021".  So a possible number takes that step again
+	 * until nothing changes, each new form checked as the first; rounds are
+	 * bounded in case a transform rule ever turned two forms into each other.
+	 */
+	for (round = 0;; round++)
 	{
-		memmove(nn, nn + 1, 10);
-		nlen = 10;
-	}
+		char		again[NUMBUF];
+		int			alen;
 
-	if (nlen < 2)
-		return E164_TOO_SHORT;
-	if (nlen > 17)
-		return E164_TOO_LONG;
-	switch (check_length_for(cc, nn, nlen, sel))
-	{
-		case LEN_POSSIBLE:
+		/* policy: Mexican legacy mobile "1" before the ten digits */
+		if (cc == 52 && nlen == 11 && nn[0] == '1')
+		{
+			memmove(nn, nn + 1, 10);
+			nlen = 10;
+		}
+		if ((res = check_national_length(cc, nn, nlen)) != E164_OK)
+			return res;
+		extract_national(cc_main(cc), nn, nlen, again, &alen);
+		if (alen == nlen && same_bytes(again, nn, nlen))
 			break;
-		case LEN_TOO_SHORT:
-			return E164_TOO_SHORT;
-		case LEN_TOO_LONG:
-			return E164_TOO_LONG;
-		case LEN_INVALID:
-			return E164_INVALID_LENGTH;
+		if (round == E164_MAX_ROUNDS)
+			return E164_NOT_A_NUMBER;
+		memcpy(nn, again, alen);
+		nlen = alen;
 	}
 
 	/* E.164: at most 15 digits; the buffer holds '+', 15 digits and NUL */
