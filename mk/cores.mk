@@ -21,8 +21,8 @@ BENCH_INPUT ?= -
 BENCH_REGION ?= AR
 BENCH_CALLS ?= 1000000
 
-E164_CORE = src/e164.c src/e164_metadata.c
-E164_DEPS = $(E164_CORE) src/e164.h src/e164_metadata.h
+E164_CORE = src/e164.c src/e164_metadata.c src/e164_policy.c
+E164_DEPS = $(E164_CORE) src/e164.h src/e164_metadata.h src/e164_policy.h
 EMAIL_CORE = src/email.c
 EMAIL_DEPS = $(EMAIL_CORE) src/email.h
 IDENTIFIER_CORE = src/identifier_kind.c $(E164_CORE) $(EMAIL_CORE)

@@ -34,10 +34,9 @@
  * Deliberate differences from libphonenumber-js
  * ---------------------------------------------
  * - More than 15 digits: E164_TOO_LONG (see above).
- * - Mexico: calling code 52 followed by "1" and ten digits is the old
- *   mobile form that WhatsApp still sends; the "1" is dropped, however the
- *   calling code was given ("+52 1 ...", "00 52 1 ...", "1 ..." with
- *   region MX).
+ * - The project's policy (e164_policy.c): bare digits read as international
+ *   for WhatsApp sender IDs, Mexico's legacy mobile "1" dropped, and the
+ *   alias keys of e164_match_keys().
  * - The default region is case-insensitive; one the metadata does not know
  *   is an error (E164_UNKNOWN_REGION) instead of being ignored; NULL and ""
  *   both mean no default region.
@@ -53,6 +52,10 @@
  *   default region's lengths, so that "253 0000" with region CA was
  *   accepted while its own result "+12530000" was too short: a result must
  *   normalise to itself (the fuzzer checks it).
+ * - A national prefix that libphonenumber leaves at the start of the
+ *   national number, and would strip when reading its own result again, is
+ *   stripped: "00 220 844 7021" with region BR is +552208447021, not
+ *   +5502208447021 (see e164_normalize()).
  * - A full-width plus sign (U+FF0B) introduces the country calling code as
  *   '+' does, as in libphonenumber's C++ parser; libphonenumber-js drops it
  *   and reads the number as national.
@@ -70,6 +73,7 @@
  */
 #include "e164.h"
 #include "e164_metadata.h"
+#include "e164_policy.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -1108,41 +1112,6 @@ e164_metadata_version(void)
 }
 
 /*
- * Is raw a bare digit string (surrounding ASCII white space and a
- * "whatsapp:" prefix allowed), the shape of a WhatsApp sender ID?  Only such
- * strings are read as international under E164_FLAG_BARE_DIGITS_INTERNATIONAL:
- * a formatted national number such as "(11) 97777-6666" must not be taken
- * for +1 197...
- */
-static bool
-is_bare_digit_string(const char *raw, size_t len)
-{
-	static const char prefix[] = "whatsapp:";
-	size_t		start = 0,
-				end = len,
-				i;
-
-	while (start < end && (raw[start] == ' ' || (raw[start] >= '\t' && raw[start] <= '\r')))
-		start++;
-	while (end > start && (raw[end - 1] == ' ' || (raw[end - 1] >= '\t' && raw[end - 1] <= '\r')))
-		end--;
-	if (end - start > sizeof(prefix) - 1)
-	{
-		for (i = 0; i < sizeof(prefix) - 1; i++)
-			if ((raw[start + i] | 0x20) != prefix[i])
-				break;
-		if (i == sizeof(prefix) - 1)
-			start += i;
-	}
-	if (start == end)
-		return false;
-	for (i = start; i < end; i++)
-		if (raw[i] < '0' || raw[i] > '9')
-			return false;
-	return true;
-}
-
-/*
  * Is national number nn of calling code cc possible?  The lengths are those
  * of cc's country for these digits, whatever the default region.
  */
@@ -1251,7 +1220,7 @@ e164_normalize(const char *raw, size_t len, const char *region, int flags,
 				natoff = 0;
 		}
 		else if ((flags & E164_FLAG_BARE_DIGITS_INTERNATIONAL) &&
-				 is_bare_digit_string(raw, len) &&
+				 e164_policy_bare_digits(raw, len) &&
 				 (cc = leading_calling_code(d, ndig, &cclen)) != 0)
 		{
 			sel = cc_main(cc);
@@ -1274,7 +1243,8 @@ e164_normalize(const char *raw, size_t len, const char *region, int flags,
 	 * can strip a national prefix left at their start: "00 220 844 7021"
 	 * with region BR is "+55 02208447021" for libphonenumber, and that
 	 * number "+55 2208447021".  So a possible number takes that step again
-	 * until nothing changes, each new form checked as the first; rounds are
+	 * (with the project's policy) until nothing changes, each new form
+	 * checked as the first; rounds are
 	 * bounded in case a transform rule ever turned two forms into each other.
 	 */
 	for (round = 0;; round++)
@@ -1282,12 +1252,7 @@ e164_normalize(const char *raw, size_t len, const char *region, int flags,
 		char		again[NUMBUF];
 		int			alen;
 
-		/* policy: Mexican legacy mobile "1" before the ten digits */
-		if (cc == 52 && nlen == 11 && nn[0] == '1')
-		{
-			memmove(nn, nn + 1, 10);
-			nlen = 10;
-		}
+		e164_policy_national(cc, nn, &nlen);
 		if ((res = check_national_length(cc, nn, nlen)) != E164_OK)
 			return res;
 		extract_national(cc_main(cc), nn, nlen, again, &alen);
@@ -1336,97 +1301,4 @@ e164_result_detail(E164Result r)
 			return "input too long";
 	}
 	return "unknown error";
-}
-
-/* ---------------------------------------------------------------------
- * Match keys
- * ---------------------------------------------------------------------
- */
-static int
-add_key(char keys[E164_MAX_MATCH_KEYS][E164_BUFSIZE], int n,
-		const char *prefix, const char *rest)
-{
-	size_t		pl = strlen(prefix),
-				rl = strlen(rest);
-
-	if (n >= E164_MAX_MATCH_KEYS || pl + rl >= E164_BUFSIZE)
-		return n;
-	memcpy(keys[n], prefix, pl);
-	memcpy(keys[n] + pl, rest, rl + 1);
-	return n + 1;
-}
-
-/*
- * Alias forms of one subscriber:
- * - Argentina: mobiles are +54 9 + 10 digits; the same number is also
- *   written without the 9.  Geographic 10-digit numbers (area codes start
- *   1-3) get the 9 form as a key and vice versa.
- * - Mexico: +52 + 10 digits and the legacy +52 1 + 10 digits.
- * - Brazil: mobiles got a ninth digit (a 9 before the old 8-digit
- *   subscriber number, which started 6-9): +55 AA 9XXXXXXXX and
- *   +55 AA XXXXXXXX with X... starting 6-9 are the same line.
- */
-int
-e164_match_keys(const char *e164, char keys[E164_MAX_MATCH_KEYS][E164_BUFSIZE])
-{
-	size_t		len = strlen(e164),
-				i;
-	int			n = 0;
-	char		buf[E164_BUFSIZE];
-
-	if (len < 2 || len > E164_BUFSIZE - 1 || e164[0] != '+')
-		return 0;
-	for (i = 1; i < len; i++)
-		if (e164[i] < '0' || e164[i] > '9')
-			return 0;
-	n = add_key(keys, n, e164, "");
-
-	if (strncmp(e164, "+54", 3) == 0)
-	{
-		const char *nsn = e164 + 3;
-		size_t		l = len - 3;
-
-		if (l == 11 && nsn[0] == '9' && nsn[1] >= '1' && nsn[1] <= '3')
-			n = add_key(keys, n, "+54", nsn + 1);
-		else if (l == 10 && nsn[0] >= '1' && nsn[0] <= '3')
-			n = add_key(keys, n, "+549", nsn);
-	}
-	else if (strncmp(e164, "+52", 3) == 0)
-	{
-		const char *nsn = e164 + 3;
-		size_t		l = len - 3;
-
-		if (l == 11 && nsn[0] == '1')
-			n = add_key(keys, n, "+52", nsn + 1);
-		else if (l == 10)
-			n = add_key(keys, n, "+521", nsn);
-	}
-	else if (strncmp(e164, "+55", 3) == 0)
-	{
-		const char *nsn = e164 + 3;
-		size_t		l = len - 3;
-
-		if (nsn[0] >= '1' && nsn[1] >= '1')
-		{
-			if (l == 11 && nsn[2] == '9' && nsn[3] >= '6')
-			{
-				/* +55 AA 9 XXXXXXXX -> +55 AA XXXXXXXX */
-				memcpy(buf, "+55", 3);
-				buf[3] = nsn[0];
-				buf[4] = nsn[1];
-				buf[5] = '\0';
-				n = add_key(keys, n, buf, nsn + 3);
-			}
-			else if (l == 10 && nsn[2] >= '6')
-			{
-				memcpy(buf, "+55", 3);
-				buf[3] = nsn[0];
-				buf[4] = nsn[1];
-				buf[5] = '9';
-				buf[6] = '\0';
-				n = add_key(keys, n, buf, nsn + 2);
-			}
-		}
-	}
-	return n;
 }
