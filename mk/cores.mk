@@ -1,4 +1,4 @@
-# mk/cores.mk: the pure-C cores (E.164, e-mail) outside the server.
+# mk/cores.mk: the pure-C cores (E.164, e-mail, identifier kinds) outside the server.
 # Included by the top-level Makefile; usable alone too:
 #   make -f mk/cores.mk unit | fuzz | metadata | bench-core
 #
@@ -16,15 +16,17 @@ CORES_LIBS = -lpcre2-8
 FUZZ_CC ?= $(firstword $(shell command -v clang-14 clang 2>/dev/null) clang-14)
 FUZZ_CFLAGS ?= -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_SECONDS ?= 30
-FUZZ_HARNESSES = e164 email
+FUZZ_HARNESSES = e164 email identifier
 BENCH_INPUT ?= -
 BENCH_REGION ?= AR
 BENCH_CALLS ?= 1000000
 
-E164_CORE = src/e164.c src/e164_metadata.c
-E164_DEPS = $(E164_CORE) src/e164.h src/e164_metadata.h
+E164_CORE = src/e164.c src/e164_metadata.c src/e164_policy.c
+E164_DEPS = $(E164_CORE) src/e164.h src/e164_metadata.h src/e164_policy.h
 EMAIL_CORE = src/email.c
 EMAIL_DEPS = $(EMAIL_CORE) src/email.h
+IDENTIFIER_CORE = src/identifier_kind.c $(E164_CORE) $(EMAIL_CORE)
+IDENTIFIER_DEPS = src/identifier_kind.c src/identifier_kind.h $(E164_DEPS) $(EMAIL_DEPS)
 
 metadata:
 	cd tools && { node -e "process.exit(require('./node_modules/libphonenumber-js/package.json').version === require('./package-lock.json').packages['node_modules/libphonenumber-js'].version ? 0 : 1)" 2>/dev/null || npm ci; }
@@ -36,13 +38,16 @@ test/unit/test_e164.bin: test/unit/test_e164.c $(E164_DEPS)
 test/unit/test_email.bin: test/unit/test_email.c $(EMAIL_DEPS)
 	$(CORES_CC) $(CORES_CFLAGS) -Isrc -o $@ test/unit/test_email.c $(EMAIL_CORE)
 
+test/unit/test_identifier.bin: test/unit/test_identifier.c $(IDENTIFIER_DEPS)
+	$(CORES_CC) $(CORES_CFLAGS) -Isrc -o $@ test/unit/test_identifier.c $(IDENTIFIER_CORE) $(CORES_LIBS)
+
 test/unit/bench_e164.bin: test/unit/bench_e164.c $(E164_DEPS)
 	$(CORES_CC) $(CORES_CFLAGS) -Isrc -o $@ test/unit/bench_e164.c $(E164_CORE) $(CORES_LIBS)
 
 # Each test prints "NAME: N passed, N failed" last; sum them.
-unit: test/unit/test_e164.bin test/unit/test_email.bin
+unit: test/unit/test_e164.bin test/unit/test_email.bin test/unit/test_identifier.bin
 	@mkdir -p build; status=0; p=0; f=0; \
-	for t in test_e164 test_email; do \
+	for t in test_e164 test_email test_identifier; do \
 		./test/unit/$$t.bin > build/$$t.out 2>&1 || status=1; \
 		cat build/$$t.out; \
 		line=$$(grep -E '^[a-z_0-9]+: [0-9]+ passed, [0-9]+ failed$$' build/$$t.out | tail -n 1); \
@@ -72,6 +77,9 @@ test/fuzz/fuzz_e164.bin: test/fuzz/fuzz_e164.c $(E164_DEPS)
 
 test/fuzz/fuzz_email.bin: test/fuzz/fuzz_email.c $(EMAIL_DEPS)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -Isrc -o $@ test/fuzz/fuzz_email.c $(EMAIL_CORE)
+
+test/fuzz/fuzz_identifier.bin: test/fuzz/fuzz_identifier.c $(IDENTIFIER_DEPS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -Isrc -o $@ test/fuzz/fuzz_identifier.c $(IDENTIFIER_CORE) $(CORES_LIBS)
 
 # New corpus entries go to build/fuzz/corpus-NAME (the seeds stay as they
 # are); crashes to build/fuzz/artifacts/.  Any finding fails the target.

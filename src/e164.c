@@ -34,14 +34,31 @@
  * Deliberate differences from libphonenumber-js
  * ---------------------------------------------
  * - More than 15 digits: E164_TOO_LONG (see above).
- * - Mexico: calling code 52 followed by "1" and ten digits is the old
- *   mobile form that WhatsApp still sends; the "1" is dropped, however the
- *   calling code was given ("+52 1 ...", "00 52 1 ...", "1 ..." with
- *   region MX).
+ * - The project's policy (e164_policy.c): bare digits read as international
+ *   for WhatsApp sender IDs, Mexico's legacy mobile "1" dropped, and the
+ *   alias keys of e164_match_keys().
  * - The default region is case-insensitive; one the metadata does not know
  *   is an error (E164_UNKNOWN_REGION) instead of being ignored; NULL and ""
  *   both mean no default region.
- * - Input length is limited in bytes, not in UTF-16 code units.
+ * - Input length is limited to 250 characters counted as code points (each
+ *   byte of an invalid UTF-8 sequence counting as one), not as UTF-16 code
+ *   units: a character outside the BMP (an emoji) counts once here and twice
+ *   in libphonenumber-js.  Whatever the characters, more than 1,000 bytes
+ *   (E164_MAX_INPUT_BYTES) is too long before anything is decoded.
+ * - The possible lengths a number is checked against are those of the
+ *   country its calling code and digits give (as for a number written with
+ *   '+'), not those of the default region it was parsed with, as in
+ *   libphonenumber's C++ isPossibleNumber().  libphonenumber-js checks the
+ *   default region's lengths, so that "253 0000" with region CA was
+ *   accepted while its own result "+12530000" was too short: a result must
+ *   normalise to itself (the fuzzer checks it).
+ * - A national prefix that libphonenumber leaves at the start of the
+ *   national number, and would strip when reading its own result again, is
+ *   stripped: "00 220 844 7021" with region BR is +552208447021, not
+ *   +5502208447021 (see e164_normalize()).
+ * - A full-width plus sign (U+FF0B) introduces the country calling code as
+ *   '+' does, as in libphonenumber's C++ parser; libphonenumber-js drops it
+ *   and reads the number as national.
  * test/data/e164_disagreements.csv lists each case of the oracle corpus
  * where these make a difference.
  *
@@ -56,6 +73,7 @@
  */
 #include "e164.h"
 #include "e164_metadata.h"
+#include "e164_policy.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -64,8 +82,11 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-/* Digits after transforms stay well below this (input is <= 250 bytes) */
+/* Digits after transforms stay well below this (input is <= 250 characters) */
 #define NUMBUF		512
+
+/* Rounds of national prefix stripping until a result is stable */
+#define E164_MAX_ROUNDS	8
 
 /* Bounds the work of one regex match on hostile input */
 #define RX_MATCH_LIMIT	1000000
@@ -320,7 +341,8 @@ digit_value(uint32_t c)
 
 /*
  * Decode UTF-8 into code points; each byte of an invalid sequence becomes
- * U+FFFD (what a JavaScript caller would see after decoding).
+ * U+FFFD (what a JavaScript caller would see after decoding).  With cp NULL,
+ * only counts them: the number of characters E164_MAX_INPUT bounds.
  */
 static int
 decode_utf8(const unsigned char *s, size_t len, uint32_t *cp)
@@ -337,7 +359,9 @@ decode_utf8(const unsigned char *s, size_t len, uint32_t *cp)
 
 		if (c < 0x80)
 		{
-			cp[n++] = c;
+			if (cp)
+				cp[n] = c;
+			n++;
 			i++;
 			continue;
 		}
@@ -361,7 +385,9 @@ decode_utf8(const unsigned char *s, size_t len, uint32_t *cp)
 		}
 		else
 		{
-			cp[n++] = 0xFFFD;
+			if (cp)
+				cp[n] = 0xFFFD;
+			n++;
 			i++;
 			continue;
 		}
@@ -380,11 +406,15 @@ decode_utf8(const unsigned char *s, size_t len, uint32_t *cp)
 			}
 			if (!ok || v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
 			{
-				cp[n++] = 0xFFFD;
+				if (cp)
+					cp[n] = 0xFFFD;
+				n++;
 				i++;
 				continue;
 			}
-			cp[n++] = v;
+			if (cp)
+				cp[n] = v;
+			n++;
 			i += need + 1;
 		}
 	}
@@ -721,14 +751,18 @@ extract_digits(const char *raw, size_t len, char *out, int *outlen)
 		}
 	}
 
-	/* parseIncompletePhoneNumber(): '+' only as the very first character */
+	/*
+	 * parseIncompletePhoneNumber(): '+' only as the very first character.  A
+	 * full-width plus (U+FF0B) counts as '+', as in libphonenumber's C++
+	 * parser (libphonenumber-js drops it).
+	 */
 	for (i = start; i < end; i++)
 	{
 		int			d = digit_value(cp[i]);
 
 		if (d >= 0)
 			out[o++] = (char) ('0' + d);
-		else if (cp[i] == '+' && o == 0)
+		else if ((cp[i] == '+' || cp[i] == 0xFF0B) && o == 0)
 			out[o++] = '+';
 	}
 	out[o] = '\0';
@@ -1078,38 +1112,28 @@ e164_metadata_version(void)
 }
 
 /*
- * Is raw a bare digit string (surrounding ASCII white space and a
- * "whatsapp:" prefix allowed), the shape of a WhatsApp sender ID?  Only such
- * strings are read as international under E164_FLAG_BARE_DIGITS_INTERNATIONAL:
- * a formatted national number such as "(11) 97777-6666" must not be taken
- * for +1 197...
+ * Is national number nn of calling code cc possible?  The lengths are those
+ * of cc's country for these digits, whatever the default region.
  */
-static bool
-is_bare_digit_string(const char *raw, size_t len)
+static E164Result
+check_national_length(int cc, const char *nn, int nlen)
 {
-	static const char prefix[] = "whatsapp:";
-	size_t		start = 0,
-				end = len,
-				i;
-
-	while (start < end && (raw[start] == ' ' || (raw[start] >= '\t' && raw[start] <= '\r')))
-		start++;
-	while (end > start && (raw[end - 1] == ' ' || (raw[end - 1] >= '\t' && raw[end - 1] <= '\r')))
-		end--;
-	if (end - start > sizeof(prefix) - 1)
+	if (nlen < 2)
+		return E164_TOO_SHORT;
+	if (nlen > 17)
+		return E164_TOO_LONG;
+	switch (check_length_for(cc, nn, nlen, cc_main(cc)))
 	{
-		for (i = 0; i < sizeof(prefix) - 1; i++)
-			if ((raw[start + i] | 0x20) != prefix[i])
-				break;
-		if (i == sizeof(prefix) - 1)
-			start += i;
+		case LEN_POSSIBLE:
+			break;
+		case LEN_TOO_SHORT:
+			return E164_TOO_SHORT;
+		case LEN_TOO_LONG:
+			return E164_TOO_LONG;
+		case LEN_INVALID:
+			return E164_INVALID_LENGTH;
 	}
-	if (start == end)
-		return false;
-	for (i = start; i < end; i++)
-		if (raw[i] < '0' || raw[i] > '9')
-			return false;
-	return true;
+	return E164_OK;
 }
 
 E164Result
@@ -1129,9 +1153,13 @@ e164_normalize(const char *raw, size_t len, const char *region, int flags,
 	const E164Plan *sel;
 	E164Result	res;
 	bool		have_nn = false;
+	int			round;
 
 	out[0] = '\0';
-	if (len > E164_MAX_INPUT)
+	/* at most E164_MAX_INPUT characters; the byte bound comes first */
+	if (len > E164_MAX_INPUT_BYTES ||
+		(len > E164_MAX_INPUT &&
+		 decode_utf8((const unsigned char *) raw, len, NULL) > E164_MAX_INPUT))
 		return E164_TOO_LONG_INPUT;
 	if (region != NULL && region[0] != '\0')
 	{
@@ -1192,7 +1220,7 @@ e164_normalize(const char *raw, size_t len, const char *region, int flags,
 				natoff = 0;
 		}
 		else if ((flags & E164_FLAG_BARE_DIGITS_INTERNATIONAL) &&
-				 is_bare_digit_string(raw, len) &&
+				 e164_policy_bare_digits(raw, len) &&
 				 (cc = leading_calling_code(d, ndig, &cclen)) != 0)
 		{
 			sel = cc_main(cc);
@@ -1209,27 +1237,31 @@ e164_normalize(const char *raw, size_t len, const char *region, int flags,
 	if (!have_nn)
 		extract_national(sel, d + natoff, ndig - natoff, nn, &nlen);
 
-	/* policy: Mexican legacy mobile "1" before the ten digits */
-	if (cc == 52 && nlen == 11 && nn[0] == '1')
+	/*
+	 * A result must normalise to itself.  Read again as "+cc nn", the digits
+	 * go through extract_national() with the calling code's main plan, which
+	 * can strip a national prefix left at their start: "00 220 844 7021"
+	 * with region BR is "+55 02208447021" for libphonenumber, and that
+	 * number "+55 2208447021".  So a possible number takes that step again
+	 * (with the project's policy) until nothing changes, each new form
+	 * checked as the first; rounds are
+	 * bounded in case a transform rule ever turned two forms into each other.
+	 */
+	for (round = 0;; round++)
 	{
-		memmove(nn, nn + 1, 10);
-		nlen = 10;
-	}
+		char		again[NUMBUF];
+		int			alen;
 
-	if (nlen < 2)
-		return E164_TOO_SHORT;
-	if (nlen > 17)
-		return E164_TOO_LONG;
-	switch (check_length_for(cc, nn, nlen, sel))
-	{
-		case LEN_POSSIBLE:
+		e164_policy_national(cc, nn, &nlen);
+		if ((res = check_national_length(cc, nn, nlen)) != E164_OK)
+			return res;
+		extract_national(cc_main(cc), nn, nlen, again, &alen);
+		if (alen == nlen && same_bytes(again, nn, nlen))
 			break;
-		case LEN_TOO_SHORT:
-			return E164_TOO_SHORT;
-		case LEN_TOO_LONG:
-			return E164_TOO_LONG;
-		case LEN_INVALID:
-			return E164_INVALID_LENGTH;
+		if (round == E164_MAX_ROUNDS)
+			return E164_NOT_A_NUMBER;
+		memcpy(nn, again, alen);
+		nlen = alen;
 	}
 
 	/* E.164: at most 15 digits; the buffer holds '+', 15 digits and NUL */
@@ -1269,97 +1301,4 @@ e164_result_detail(E164Result r)
 			return "input too long";
 	}
 	return "unknown error";
-}
-
-/* ---------------------------------------------------------------------
- * Match keys
- * ---------------------------------------------------------------------
- */
-static int
-add_key(char keys[E164_MAX_MATCH_KEYS][E164_BUFSIZE], int n,
-		const char *prefix, const char *rest)
-{
-	size_t		pl = strlen(prefix),
-				rl = strlen(rest);
-
-	if (n >= E164_MAX_MATCH_KEYS || pl + rl >= E164_BUFSIZE)
-		return n;
-	memcpy(keys[n], prefix, pl);
-	memcpy(keys[n] + pl, rest, rl + 1);
-	return n + 1;
-}
-
-/*
- * Alias forms of one subscriber:
- * - Argentina: mobiles are +54 9 + 10 digits; the same number is also
- *   written without the 9.  Geographic 10-digit numbers (area codes start
- *   1-3) get the 9 form as a key and vice versa.
- * - Mexico: +52 + 10 digits and the legacy +52 1 + 10 digits.
- * - Brazil: mobiles got a ninth digit (a 9 before the old 8-digit
- *   subscriber number, which started 6-9): +55 AA 9XXXXXXXX and
- *   +55 AA XXXXXXXX with X... starting 6-9 are the same line.
- */
-int
-e164_match_keys(const char *e164, char keys[E164_MAX_MATCH_KEYS][E164_BUFSIZE])
-{
-	size_t		len = strlen(e164),
-				i;
-	int			n = 0;
-	char		buf[E164_BUFSIZE];
-
-	if (len < 2 || len > E164_BUFSIZE - 1 || e164[0] != '+')
-		return 0;
-	for (i = 1; i < len; i++)
-		if (e164[i] < '0' || e164[i] > '9')
-			return 0;
-	n = add_key(keys, n, e164, "");
-
-	if (strncmp(e164, "+54", 3) == 0)
-	{
-		const char *nsn = e164 + 3;
-		size_t		l = len - 3;
-
-		if (l == 11 && nsn[0] == '9' && nsn[1] >= '1' && nsn[1] <= '3')
-			n = add_key(keys, n, "+54", nsn + 1);
-		else if (l == 10 && nsn[0] >= '1' && nsn[0] <= '3')
-			n = add_key(keys, n, "+549", nsn);
-	}
-	else if (strncmp(e164, "+52", 3) == 0)
-	{
-		const char *nsn = e164 + 3;
-		size_t		l = len - 3;
-
-		if (l == 11 && nsn[0] == '1')
-			n = add_key(keys, n, "+52", nsn + 1);
-		else if (l == 10)
-			n = add_key(keys, n, "+521", nsn);
-	}
-	else if (strncmp(e164, "+55", 3) == 0)
-	{
-		const char *nsn = e164 + 3;
-		size_t		l = len - 3;
-
-		if (nsn[0] >= '1' && nsn[1] >= '1')
-		{
-			if (l == 11 && nsn[2] == '9' && nsn[3] >= '6')
-			{
-				/* +55 AA 9 XXXXXXXX -> +55 AA XXXXXXXX */
-				memcpy(buf, "+55", 3);
-				buf[3] = nsn[0];
-				buf[4] = nsn[1];
-				buf[5] = '\0';
-				n = add_key(keys, n, buf, nsn + 3);
-			}
-			else if (l == 10 && nsn[2] >= '6')
-			{
-				memcpy(buf, "+55", 3);
-				buf[3] = nsn[0];
-				buf[4] = nsn[1];
-				buf[5] = '9';
-				buf[6] = '\0';
-				n = add_key(keys, n, buf, nsn + 2);
-			}
-		}
-	}
-	return n;
 }

@@ -15,7 +15,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define E164_MAX_INPUT 250		/* bytes; longer input => E164_TOO_LONG_INPUT */
+/*
+ * Longer input gives E164_TOO_LONG_INPUT: more than E164_MAX_INPUT characters
+ * (code points; each byte of an invalid UTF-8 sequence counts as one), as
+ * libphonenumber's limit, or more than E164_MAX_INPUT_BYTES bytes, which no
+ * E164_MAX_INPUT characters take, checked first so that work stays bounded.
+ */
+#define E164_MAX_INPUT 250
+#define E164_MAX_INPUT_BYTES (4 * E164_MAX_INPUT)
 #define E164_BUFSIZE 17			/* '+' + up to 15 digits + NUL */
 #define E164_MAX_MATCH_KEYS 4
 
@@ -30,7 +37,7 @@ typedef enum E164Result
 	E164_INVALID_LENGTH,		/* between min and max, not a possible length */
 	E164_LOCAL_ONLY,			/* only diallable locally; see e164.c */
 	E164_UNKNOWN_REGION,		/* default region not known to the metadata */
-	E164_TOO_LONG_INPUT			/* raw input longer than E164_MAX_INPUT */
+	E164_TOO_LONG_INPUT			/* raw input longer than E164_MAX_INPUT characters */
 } E164Result;
 
 /*

@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * email.c
- *	  E-mail address normalisation and identifier classification.
+ *	  E-mail address normalisation.
  *
  * Only the shape is checked (one '@', a local part, a dotted domain without
  * empty labels, no whitespace or control characters): the way to know that
@@ -9,7 +9,9 @@
  * local parts, comments) that no guest types.  Lower-casing the local part
  * is a deliberate simplification: no mail provider a guest uses treats
  * case there as significant, and one row per person matters more.
- * Non-ASCII bytes (internationalised addresses) are kept unchanged.
+ * Non-ASCII bytes (internationalised addresses) are kept unchanged.  A
+ * "mailto:" prefix (any case) is dropped, as "tel:" is from phone numbers.
+ * The length limit is RFC 5321's 254 octets: bytes, not characters.
  *
  *-------------------------------------------------------------------------
  */
@@ -23,17 +25,40 @@ is_ascii_space(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
 }
 
-/* Trim ASCII whitespace: sets [*start, *end) */
+/*
+ * Trim ASCII whitespace and any "mailto:" prefixes (any case, with
+ * whitespace after them): sets [*start, *end).  Every prefix goes, so that
+ * a result never starts with one and normalises to itself.
+ */
 static void
 trim(const char *raw, size_t len, size_t *start, size_t *end)
 {
+	static const char mailto[] = "mailto:";
 	size_t		s = 0,
-				e = len;
+				e = len,
+				i;
 
-	while (s < e && is_ascii_space((unsigned char) raw[s]))
-		s++;
 	while (e > s && is_ascii_space((unsigned char) raw[e - 1]))
 		e--;
+	for (;;)
+	{
+		while (s < e && is_ascii_space((unsigned char) raw[s]))
+			s++;
+		if (e - s < sizeof(mailto) - 1)
+			break;
+		for (i = 0; i < sizeof(mailto) - 1; i++)
+		{
+			unsigned char c = (unsigned char) raw[s + i];
+
+			if (c >= 'A' && c <= 'Z')
+				c += 'a' - 'A';
+			if (c != (unsigned char) mailto[i])
+				break;
+		}
+		if (i < sizeof(mailto) - 1)
+			break;
+		s += i;
+	}
 	*start = s;
 	*end = e;
 }
@@ -129,65 +154,4 @@ email_result_detail(EmailResult r)
 			return "whitespace or control character";
 	}
 	return "unknown error";
-}
-
-/* Does [s, e) end with the ASCII suffix (any case)? */
-static bool
-ends_with_ci(const char *s, size_t n, const char *suffix)
-{
-	size_t		m = strlen(suffix),
-				i;
-
-	if (n < m)
-		return false;
-	for (i = 0; i < m; i++)
-	{
-		unsigned char c = (unsigned char) s[n - m + i];
-
-		if (c >= 'A' && c <= 'Z')
-			c += 'a' - 'A';
-		if (c != (unsigned char) suffix[i])
-			return false;
-	}
-	return true;
-}
-
-IdentifierKind
-identifier_classify(const char *raw, size_t len, const char **phone, size_t *phone_len)
-{
-	static const char *const jid_domains[] = {"@s.whatsapp.net", "@c.us"};
-	size_t		s,
-				e,
-				i,
-				k;
-
-	trim(raw, len, &s, &e);
-	for (k = 0; k < sizeof(jid_domains) / sizeof(jid_domains[0]); k++)
-	{
-		size_t		dl = strlen(jid_domains[k]);
-		size_t		nd;
-
-		if (!ends_with_ci(raw + s, e - s, jid_domains[k]))
-			continue;
-		nd = e - s - dl;
-		if (nd == 0)
-			break;
-		for (i = 0; i < nd; i++)
-			if (raw[s + i] < '0' || raw[s + i] > '9')
-				break;
-		if (i < nd)
-			break;
-		*phone = raw + s;
-		*phone_len = nd;
-		return IDENTIFIER_PHONE;
-	}
-	if (memchr(raw, '@', len) != NULL)
-	{
-		*phone = NULL;
-		*phone_len = 0;
-		return IDENTIFIER_EMAIL;
-	}
-	*phone = raw;
-	*phone_len = len;
-	return IDENTIFIER_PHONE;
 }

@@ -1,7 +1,7 @@
 /*-------------------------------------------------------------------------
  *
  * email.h
- *	  E-mail address normalisation and identifier classification.
+ *	  E-mail address normalisation.
  *
  * Plain C (no postgres.h) so that it can be unit-tested and fuzzed outside
  * the server.
@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+/* RFC 5321: at most 254 octets (bytes, not characters) */
 #define EMAIL_MAX_LENGTH 254
 
 typedef enum EmailResult
@@ -29,31 +30,14 @@ typedef enum EmailResult
 
 /*
  * Normalise raw (len bytes, need not be NUL-terminated): trim ASCII
- * whitespace, check the shape, lower-case ASCII letters; bytes >= 0x80 are
- * kept as they are.  out must have room for len + 1 bytes; on EMAIL_OK it
- * holds the NUL-terminated result and *outlen its length, otherwise it is
- * an empty string and *outlen is 0.
+ * whitespace and "mailto:" prefixes (any case), check the shape, lower-case
+ * ASCII letters; bytes >= 0x80 are kept as they are.  out must have room
+ * for len + 1 bytes; on EMAIL_OK it holds the NUL-terminated result and
+ * *outlen its length, otherwise it is an empty string and *outlen is 0.
  */
 extern EmailResult email_normalize(const char *raw, size_t len, char *out, size_t *outlen);
 
 /* Short lower-case reason, e.g. "no @" */
 extern const char *email_result_detail(EmailResult r);
-
-typedef enum IdentifierKind
-{
-	IDENTIFIER_PHONE,
-	IDENTIFIER_EMAIL
-} IdentifierKind;
-
-/*
- * Classify a raw identifier.  WhatsApp JIDs "<digits>@s.whatsapp.net" and
- * "<digits>@c.us" (domain in any case, surrounding ASCII whitespace allowed)
- * are IDENTIFIER_PHONE with [*phone, *phone + *phone_len) set to the digits;
- * any other string containing '@' is IDENTIFIER_EMAIL (*phone = NULL,
- * *phone_len = 0); everything else is
- * IDENTIFIER_PHONE with the whole input.
- */
-extern IdentifierKind identifier_classify(const char *raw, size_t len,
-										  const char **phone, size_t *phone_len);
 
 #endif							/* EMAIL_H */

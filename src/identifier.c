@@ -1,11 +1,12 @@
 /*-------------------------------------------------------------------------
  *
  * identifier.c
- *	  SQL-callable normalisation of phone numbers (E.164) and e-mails.
+ *	  SQL-callable normalisation of phone numbers (E.164), WhatsApp IDs and
+ *	  e-mails.
  *
- * Thin fmgr wrappers: the parsing is done by the pure-C cores in e164.c and
- * email.c, which never see a palloc and are fuzzed on their own.  This file
- * turns their result codes into PostgreSQL errors.
+ * Thin fmgr wrappers: the parsing is done by the pure-C cores in e164.c,
+ * email.c and identifier_kind.c, which never see a palloc and are fuzzed on
+ * their own.  This file turns their result codes into PostgreSQL errors.
  *
  * The functions taking a default_region are not STRICT: a NULL region means
  * "no default region" (the number must then be international), not
@@ -19,6 +20,7 @@
 
 #include "catalog/pg_type.h"
 #include "fmgr.h"
+#include "lib/stringinfo.h"
 #include "mb/pg_wchar.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
@@ -26,9 +28,15 @@
 #include "e164.h"
 #include "email.h"
 #include "hotel_agent.h"
+#include "identifier_kind.h"
 
 /* Longest piece of a bad input quoted back in an error message, in bytes. */
 #define QUOTED_INPUT_MAX 64
+
+/* The same for a bad region code. */
+#define QUOTED_REGION_MAX 16
+
+static char *quoted_input(const char *raw, size_t len, int max);
 
 /*
  * A default region as a NUL-terminated upper-case code in buf.  Raises 22023
@@ -49,7 +57,8 @@ identifier_region_or_error(const char *region, size_t len, char buf[3])
 
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("unknown region code: \"%s\"", pnstrdup(region, Min(len, 16))),
+			 errmsg("unknown region code: \"%s\"",
+					quoted_input(region, len, QUOTED_REGION_MAX)),
 			 errdetail("The default region must be an ISO 3166-1 alpha-2 code known to the phone number metadata."),
 			 errhint("Use a code such as AR, MX, US or GB, or NULL for numbers written in international format.")));
 	return NULL;				/* keep compiler quiet */
@@ -69,25 +78,50 @@ region_argument(FunctionCallInfo fcinfo, int argno, char buf[3])
 }
 
 /*
- * The input as quoted in an error message: cut to QUOTED_INPUT_MAX bytes on
- * a character boundary, control characters shown as '?' so that a message
- * stays on one line.
+ * The input as quoted in an error message: cut to at most max bytes on a
+ * character boundary, "..." appended when cut, control characters shown as
+ * '?' so that a message stays on one line.  When the message is converted
+ * to a client encoding that may lack some characters (neither the database
+ * encoding, nor UTF-8, nor SQL_ASCII), every non-ASCII character is shown
+ * as an escape instead (\uXXXX, or \UXXXXXXXX beyond the BMP, for a UTF-8
+ * database; '?' for another encoding): the client then gets this error, not
+ * an error about converting it.
  */
 static char *
-quoted_input(const char *raw, size_t len)
+quoted_input(const char *raw, size_t len, int max)
 {
-	int			cut = pg_mbcliplen(raw, (int) Min(len, (size_t) INT_MAX),
-								   QUOTED_INPUT_MAX);
-	char	   *quoted = palloc(cut + 4);
+	int			cut = pg_mbcliplen(raw, (int) Min(len, (size_t) INT_MAX), max);
+	int			db = GetDatabaseEncoding();
+	int			client = pg_get_client_encoding();
+	bool		escape = client != db && client != PG_UTF8 &&
+		client != PG_SQL_ASCII && db != PG_SQL_ASCII;
+	StringInfoData buf;
 
-	for (int i = 0; i < cut; i++)
+	initStringInfo(&buf);
+	for (int i = 0; i < cut;)
 	{
 		unsigned char c = (unsigned char) raw[i];
+		int			n = IS_HIGHBIT_SET(c) ? pg_mblen(raw + i) : 1;
 
-		quoted[i] = (c < 0x20 || c == 0x7f) ? '?' : (char) c;
+		if (n > cut - i)
+			n = cut - i;
+		if (c < 0x20 || c == 0x7f)
+			appendStringInfoChar(&buf, '?');
+		else if (!IS_HIGHBIT_SET(c) || !escape)
+			appendBinaryStringInfo(&buf, raw + i, n);
+		else if (db == PG_UTF8)
+		{
+			pg_wchar	u = utf8_to_unicode((const unsigned char *) raw + i);
+
+			appendStringInfo(&buf, u > 0xFFFF ? "\\U%08X" : "\\u%04X", (unsigned int) u);
+		}
+		else
+			appendStringInfoChar(&buf, '?');
+		i += n;
 	}
-	strcpy(quoted + cut, (size_t) cut < len ? "..." : "");
-	return quoted;
+	if ((size_t) cut < len)
+		appendStringInfoString(&buf, "...");
+	return buf.data;
 }
 
 static void
@@ -122,7 +156,7 @@ report_bad_phone(const char *raw, size_t len, E164Result result)
 			hint = "Add the area code.";
 			break;
 		case E164_TOO_LONG_INPUT:
-			detail = psprintf("The input is longer than %d bytes.", E164_MAX_INPUT);
+			detail = psprintf("The input is longer than %d characters.", E164_MAX_INPUT);
 			break;
 		default:
 			detail = "The number could not be parsed.";
@@ -130,7 +164,7 @@ report_bad_phone(const char *raw, size_t len, E164Result result)
 	}
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid phone number: \"%s\"", quoted_input(raw, len)),
+			 errmsg("invalid phone number: \"%s\"", quoted_input(raw, len, QUOTED_INPUT_MAX)),
 			 errdetail_internal("%s", detail),
 			 errhint("%s", hint)));
 }
@@ -143,7 +177,7 @@ report_bad_email(const char *raw, size_t len, EmailResult result)
 	switch (result)
 	{
 		case EMAIL_TOO_LONG:
-			detail = psprintf("An e-mail address has at most %d characters.", EMAIL_MAX_LENGTH);
+			detail = psprintf("An e-mail address has at most %d bytes.", EMAIL_MAX_LENGTH);
 			break;
 		case EMAIL_MULTIPLE_AT:
 			detail = "An e-mail address has exactly one \"@\".";
@@ -163,54 +197,86 @@ report_bad_email(const char *raw, size_t len, EmailResult result)
 	}
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-			 errmsg("invalid e-mail address: \"%s\"", quoted_input(raw, len)),
+			 errmsg("invalid e-mail address: \"%s\"", quoted_input(raw, len, QUOTED_INPUT_MAX)),
 			 errdetail_internal("%s", detail),
 			 errhint("Write the address as local-part@example.com.")));
 }
 
+static void
+report_bad_whatsapp(const char *raw, size_t len, IdentifierKind kind)
+{
+	const char *detail;
+
+	switch (kind)
+	{
+		case IDENTIFIER_WHATSAPP_GROUP:
+			detail = "A WhatsApp group JID names a group, not a person.";
+			break;
+		case IDENTIFIER_WHATSAPP_BROADCAST:
+			detail = "A WhatsApp broadcast JID names a status update or a broadcast list, not a person.";
+			break;
+		case IDENTIFIER_WHATSAPP_CHANNEL:
+			detail = "A WhatsApp channel JID names a channel, not a person.";
+			break;
+		case IDENTIFIER_WHATSAPP_LID:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("invalid WhatsApp JID: \"%s\"", quoted_input(raw, len, QUOTED_INPUT_MAX)),
+					 errdetail("A WhatsApp @lid JID is up to %d digits, optionally followed by a device part, before \"@lid\".",
+							   IDENTIFIER_LID_MAX_DIGITS),
+					 errhint("Pass the JID as WhatsApp sends it, e.g. 123456789012345:12@lid.")));
+			return;
+		default:
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+					 errmsg("invalid WhatsApp JID: \"%s\"", quoted_input(raw, len, QUOTED_INPUT_MAX)),
+					 errdetail("A WhatsApp user JID is the international number in digits, optionally followed by a device part, before \"@s.whatsapp.net\" or \"@c.us\"."),
+					 errhint("Pass the JID as WhatsApp sends it, e.g. 5491112345678:12@s.whatsapp.net.")));
+			return;
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
+			 errmsg("invalid identifier: \"%s\"", quoted_input(raw, len, QUOTED_INPUT_MAX)),
+			 errdetail_internal("%s", detail),
+			 errhint("Use the JID of the person who wrote (the participant), not the JID of the chat.")));
+}
+
 /*
  * Normalises a raw identifier.  On success returns the palloc'd key; on bad
- * input raises (if raise_errors) or returns NULL.
+ * input raises (if raise_errors) or returns NULL.  An unknown region raises
+ * even without raise_errors.
  */
 static char *
 normalize_identifier_internal(const char *raw, size_t len, const char *region,
 							  bool raise_errors)
 {
-	const char *phone;
-	size_t		phone_len;
+	char	   *out = palloc(IDENTIFIER_OUT_SIZE(len));
+	size_t		outlen;
+	IdentifierKind kind;
+	int			reason;
+	IdentifierResult result;
 
-	if (identifier_classify(raw, len, &phone, &phone_len) == IDENTIFIER_EMAIL)
-	{
-		char	   *out = palloc(len + 1);
-		size_t		outlen;
-		EmailResult result = email_normalize(raw, len, out, &outlen);
-
-		if (result == EMAIL_OK)
-		{
-			out[outlen] = '\0';
-			return out;
-		}
-		if (raise_errors)
-			report_bad_email(raw, len, result);
-		pfree(out);
+	result = identifier_normalize(raw, len, region, out, &outlen, &kind, &reason);
+	if (result == IDENTIFIER_OK)
+		return out;
+	if (result == IDENTIFIER_UNKNOWN_REGION)
+		(void) identifier_region_or_error(region, strlen(region), out);
+	pfree(out);
+	if (!raise_errors)
 		return NULL;
-	}
-	else
+	switch (result)
 	{
-		char		buf[E164_BUFSIZE];
-		E164Result	result;
-
-		/* WhatsApp sender IDs are bare international digits. */
-		result = e164_normalize(phone, phone_len, region,
-								E164_FLAG_BARE_DIGITS_INTERNATIONAL, buf);
-		if (result == E164_OK)
-			return pstrdup(buf);
-		if (result == E164_UNKNOWN_REGION)
-			(void) identifier_region_or_error(region, strlen(region), buf);
-		if (raise_errors)
-			report_bad_phone(raw, len, result);
-		return NULL;
+		case IDENTIFIER_BAD_PHONE:
+			report_bad_phone(raw, len, (E164Result) reason);
+			break;
+		case IDENTIFIER_BAD_EMAIL:
+			report_bad_email(raw, len, (EmailResult) reason);
+			break;
+		default:
+			report_bad_whatsapp(raw, len, kind);
+			break;
 	}
+	return NULL;
 }
 
 char *
@@ -325,7 +391,7 @@ hotel_agent_phone_match_keys(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid E.164 number: \"%s\"",
-						quoted_input(VARDATA_ANY(input), len)),
+						quoted_input(VARDATA_ANY(input), len, QUOTED_INPUT_MAX)),
 				 errdetail("An E.164 number is a \"+\" followed by 1 to 15 digits."),
 				 errhint("Normalise the number first with hotel_agent.normalize_e164().")));
 

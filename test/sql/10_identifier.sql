@@ -49,6 +49,47 @@ FROM (VALUES
 ) AS t(raw, region)
 ORDER BY raw, region;
 
+-- Every kind of identifier (README, "Identifier kinds"). A WhatsApp user
+-- JID carries the full international number whatever the default region;
+-- device JIDs are the same phone; @lid is a kind of its own.
+SELECT raw, region, hotel_agent.normalize_identifier(raw, region) AS key
+FROM (VALUES
+	('16502530000@s.whatsapp.net', 'AR'),
+	('16502530000@s.whatsapp.net', NULL),
+	('5491112345678@c.us', 'US'),
+	('5491112345678:12@s.whatsapp.net', 'AR'),
+	('5491112345678.0:12@s.whatsapp.net', NULL),
+	('  5491112345678:3@S.WHATSAPP.NET  ', 'MX'),
+	('5215512345678@s.whatsapp.net', 'AR'),
+	('123456789012345@lid', NULL),
+	('123456789012345:7@lid', 'AR'),
+	(' 123456789012345.1:7@LID ', NULL),
+	('mailto:Guest.Name@Example.COM', NULL),
+	('MAILTO:guest@example.com', 'AR'),
+	('＋1 650 253 0000', 'AR'),
+	('＋５４ ９ １１ １２３４ ５６７８', NULL)
+) AS t(raw, region)
+ORDER BY raw, region;
+
+-- Group, broadcast and channel JIDs are not a person; malformed JIDs are
+-- not e-mails: 22P02, in try_ NULL.
+SELECT raw, pg_temp.outcome(format('SELECT hotel_agent.normalize_identifier(%L, %L)', raw, 'AR')) AS outcome,
+       hotel_agent.try_normalize_identifier(raw, 'AR') AS try
+FROM (VALUES
+	('120363025246125486@g.us'),
+	('5491112345678-1596729327@g.us'),
+	('status@broadcast'),
+	('1596729327@broadcast'),
+	('120363144038483540@newsletter'),
+	('guest@s.whatsapp.net'),
+	('+5491112345678@s.whatsapp.net'),
+	('5491112345678:@s.whatsapp.net'),
+	('abc@lid'),
+	('123@s.whatsapp.net'),
+	('＋＋54 9 11 1234 5678')
+) AS t(raw)
+ORDER BY raw;
+
 -- Only bare digit strings are read as international without a region: a
 -- formatted national number needs its region.
 SELECT pg_temp.outcome($$SELECT hotel_agent.normalize_identifier('(11) 97777-6666')$$);
@@ -65,6 +106,7 @@ FROM (VALUES
 	('+54 9 11 1234 5678 9999', NULL),
 	('+49 1234', NULL),
 	('(403) 948-431', 'CA'),
+	('+7 12345678901', NULL),
 	('+54 9 11 1234 567', NULL),
 	('253-0000', 'US'),
 	('', NULL),
@@ -79,6 +121,24 @@ SELECT region, pg_temp.outcome(format('SELECT hotel_agent.normalize_e164(%L, %L)
 FROM (VALUES ('XX'), ('ARG'), (''), ('A')) AS t(region)
 ORDER BY region;
 SELECT pg_temp.outcome($$SELECT hotel_agent.try_normalize_e164('011 15-1234-5678', 'XX')$$);
+SELECT pg_temp.outcome($$SELECT hotel_agent.try_normalize_identifier('16502530000@s.whatsapp.net', 'XX')$$);
+SELECT pg_temp.outcome($$SELECT hotel_agent.try_normalize_identifier('123@lid', 'XX')$$);
+
+-- A region is quoted cut at 16 bytes on a character boundary: 'A' and
+-- seven 'é' (15 bytes), never half of the eighth.
+SELECT pg_temp.outcome(format('SELECT hotel_agent.normalize_e164(%L, %L)', '1', 'A' || repeat('é', 10)));
+SELECT pg_temp.outcome(format('SELECT hotel_agent.normalize_e164(%L, %L)', '1', repeat('日', 5)));
+SELECT pg_temp.outcome(format('SELECT hotel_agent.normalize_e164(%L, %L)', '1', E'x\ty'));
+
+-- A client whose encoding lacks some characters gets the error itself, the
+-- characters of the quoted input that are not ASCII escaped (and not an
+-- error about converting the message).
+SET client_encoding = 'LATIN1';
+SELECT hotel_agent.normalize_e164('1', E'\u65e5\u672c');
+SELECT hotel_agent.normalize_e164(E'\u260e \u00e9', 'AR');
+SELECT hotel_agent.normalize_identifier(E'\U0001F4DE@g.us');
+SELECT hotel_agent.phone_match_keys(E'+54\u00e9');
+RESET client_encoding;
 
 -- Hostile input never crashes; each gets its error, or NULL from try_.
 CREATE TEMP TABLE hostile (label text, raw text);
@@ -100,7 +160,12 @@ INSERT INTO hostile VALUES
 	('mixed scripts', '+54 ９ 11 ١٢٣٤ 5678'),
 	('cyrillic', '+7 ЖЖЖ 123 45 67'),
 	('at only', '@'),
-	('jid without digits', '@s.whatsapp.net');
+	('jid without digits', '@s.whatsapp.net'),
+	('251 arabic-indic digits', repeat('٥', 251)),
+	('250 characters, 499 bytes', '+' || repeat('٥', 249)),
+	('251 characters, 1001 bytes', repeat('📞', 250) || '1'),
+	('lid without digits', '@lid'),
+	('group without user', '@g.us');
 SELECT label, pg_temp.outcome(format('SELECT hotel_agent.normalize_e164(%L, %L)', raw, 'AR')) AS normalize_e164,
        hotel_agent.try_normalize_e164(raw, 'AR') AS try_e164,
        hotel_agent.try_normalize_identifier(raw) AS try_identifier

@@ -7,6 +7,10 @@
  * Runs the table below, then test/data/e164_corpus.csv (expected results
  * from libphonenumber-js) and checks every disagreement against
  * test/data/e164_disagreements.csv, the list of the ones kept on purpose.
+ * Rows where libphonenumber-js departs from the C++ parser (the full-width
+ * plus sign; the lengths a number is checked against) are listed with a reason starting "libphonenumber C++:" and
+ * count as agreement with libphonenumber in the 99.5% threshold; the figure
+ * against libphonenumber-js alone is printed too.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -115,8 +119,16 @@ static const Case cases[] = {
 	/* countries sharing a calling code, transform rules */
 	{"+44 800 1111", NULL, 0, "+448001111"},
 	{"0800 1111", "JE", 0, "+448001111"},
-	{"253 0000", "CA", 0, "+12530000"},
+	/* lengths of the calling code's country, not of the default region */
+	{"253 0000", "CA", 0, "!TOO_SHORT"},
 	{"+1 253 0000", NULL, 0, "!TOO_SHORT"},
+	{"(403) 948-431", "CA", 0, "!TOO_SHORT"},
+	{"1228 61069", "JE", 0, "+44122861069"},
+	/* a result normalises to itself: a national prefix left in front goes */
+	{"00 220 844 7021", "BR", 0, "+552208447021"},
+	{"+55 02208447021", NULL, 0, "+552208447021"},
+	{"0006391234567", "UY", 0, "+5986391234567"},
+	{"+598 006391234567", NULL, 0, "+5986391234567"},
 	{"+290 8123", NULL, 0, "+2908123"},
 	{"+599 7 123456", NULL, 0, "+5997123456"},
 	{"712 3456", "VI", 0, "+13407123456"},
@@ -145,6 +157,17 @@ static const Case cases[] = {
 	{"+\xd9\xa4\xd9\xa4 20 7946 0958", NULL, 0, "+442079460958"},
 	{"+44\xc2\xa0" "20\xc2\xa0" "7946\xc2\xa0" "0958", NULL, 0, "+442079460958"},
 	{"+44\xe2\x80\x93" "20-7946-0958", NULL, 0, "+442079460958"},
+	/* full-width plus: a country calling code follows (libphonenumber C++) */
+	{"\xef\xbc\x8b" "54 9 11 1234-5678", NULL, 0, "+5491112345678"},
+	{"\xef\xbc\x8b\xef\xbc\x91 650 253 0000", NULL, 0, "+16502530000"},
+	{"\xef\xbc\x8b\xef\xbc\x91 650 253 0000", "AR", 0, "+16502530000"},
+	{"\xef\xbc\x8b\xef\xbc\x94\xef\xbc\x94 20 7946 0958", "US", 0, "+442079460958"},
+	{"tel:\xef\xbc\x8b" "1-650-253-0000", "GB", 0, "+16502530000"},
+	{" \xef\xbc\x8b" "5491112345678 ", NULL, BARE, "+5491112345678"},
+	{"\xef\xbc\x8b\xef\xbc\x8b" "54 9 11 1234 5678", NULL, 0, "!NOT_A_NUMBER"},
+	{"\xef\xbc\x8b" "+54 9 11 1234 5678", NULL, 0, "!NOT_A_NUMBER"},
+	{"\xef\xbc\x8b", NULL, 0, "!NOT_A_NUMBER"},
+	{"\xef\xbc\x8b" "0 11 1234 5678", "AR", 0, "!INVALID_COUNTRY_CODE"},
 	/* errors */
 	{"", "AR", 0, "!NOT_A_NUMBER"},
 	{"   ", NULL, 0, "!NOT_A_NUMBER"},
@@ -229,6 +252,44 @@ test_hostile(void)
 	s250[1] = '1';
 	run(s250, 250, NULL, 0, buf, sizeof(buf));
 	check(strcmp(buf, "!TOO_LONG") == 0, "+ and 249 digits => TOO_LONG");
+
+	/* the limit counts characters; a hard bound counts bytes */
+	{
+		static char wide[4 * E164_MAX_INPUT + 8];
+		size_t		n = 0;
+
+		wide[n++] = '+';
+		for (i = 1; i < E164_MAX_INPUT; i++)
+		{
+			memcpy(wide + n, "\xd9\xa5", 2);	/* ARABIC-INDIC DIGIT FIVE */
+			n += 2;
+		}
+		run(wide, n, NULL, 0, buf, sizeof(buf));
+		check(strcmp(buf, "!TOO_LONG") == 0, "250 characters in 499 bytes => TOO_LONG");
+		memcpy(wide + n, "\xd9\xa5", 2);
+		run(wide, n + 2, NULL, 0, buf, sizeof(buf));
+		check(strcmp(buf, "!TOO_LONG_INPUT") == 0, "251 characters => TOO_LONG_INPUT");
+		for (n = 0; n < 4 * E164_MAX_INPUT; n += 4)
+			memcpy(wide + n, "\xf0\x9f\x93\x9e", 4);	/* TELEPHONE RECEIVER */
+		run(wide, n, "US", 0, buf, sizeof(buf));
+		check(strcmp(buf, "!NOT_A_NUMBER") == 0, "250 emoji (1,000 bytes) => NOT_A_NUMBER");
+		wide[n] = '1';
+		run(wide, n + 1, "US", 0, buf, sizeof(buf));
+		check(strcmp(buf, "!TOO_LONG_INPUT") == 0, "1,001 bytes => TOO_LONG_INPUT");
+		memset(wide, 0xff, E164_MAX_INPUT + 1);
+		run(wide, E164_MAX_INPUT, "US", 0, buf, sizeof(buf));
+		check(strcmp(buf, "!NOT_A_NUMBER") == 0, "250 invalid bytes => NOT_A_NUMBER");
+		run(wide, E164_MAX_INPUT + 1, "US", 0, buf, sizeof(buf));
+		check(strcmp(buf, "!TOO_LONG_INPUT") == 0, "251 invalid bytes count as 251 characters");
+		memcpy(wide, "\xef\xbc\x8b", 3);
+		for (n = 3; n < 3 + 3 * 13; n += 3)
+			memcpy(wide + n, "\xef\xbc\x95", 3);	/* FULLWIDTH DIGIT FIVE */
+		memset(wide + n, ' ', E164_MAX_INPUT - 14);
+		n += E164_MAX_INPUT - 14;
+		run(wide, n, NULL, 0, buf, sizeof(buf));
+		check(strcmp(buf, "+5555555555555") == 0,
+			  "250 characters in 292 bytes are within the limit");
+	}
 
 	run("", 0, NULL, 0, buf, sizeof(buf));
 	check(strcmp(buf, "!NOT_A_NUMBER") == 0, "len 0, no region");
@@ -459,8 +520,16 @@ typedef struct Listed
 	char	   *region;
 	char	   *oracle;
 	char	   *ours;
+	bool		cpp;			/* reason "libphonenumber C++: ..." */
 	bool		seen;
 } Listed;
+
+/*
+ * Disagreements with this reason are rows where libphonenumber-js departs
+ * from libphonenumber's C++ parser (the reference) and we follow C++; they
+ * count as agreement with libphonenumber.
+ */
+#define CPP_REASON "libphonenumber C++:"
 
 static void
 test_corpus(const char *dir)
@@ -475,6 +544,7 @@ test_corpus(const char *dir)
 				cap = 0;
 	long		total = 0,
 				agree = 0,
+				agree_cpp = 0,
 				unlisted = 0;
 	int			i;
 	char		what[1024];
@@ -516,6 +586,7 @@ test_corpus(const char *dir)
 		listed[nlisted].oracle = f[2];
 		listed[nlisted].ours = f[3];
 		listed[nlisted].seen = false;
+		listed[nlisted].cpp = strncmp(f[4], CPP_REASON, strlen(CPP_REASON)) == 0;
 		free(f[4]);
 		nlisted++;
 	}
@@ -565,6 +636,8 @@ test_corpus(const char *dir)
 				{
 					listed[i].seen = true;
 					found = true;
+					if (listed[i].cpp)
+						agree_cpp++;
 				}
 			}
 			if (!found)
@@ -595,11 +668,14 @@ test_corpus(const char *dir)
 	}
 	free(listed);
 
-	printf("corpus: %ld rows, %ld agree with the oracle (%.2f%%), %d disagreements listed, %ld unlisted\n",
-		   total, agree, total ? 100.0 * agree / total : 0.0, nlisted, unlisted);
+	printf("corpus: %ld rows, %ld agree with the oracle (%.2f%%), %ld more where libphonenumber C++ "
+		   "departs from it (%.2f%% with libphonenumber), %d disagreements listed, %ld unlisted\n",
+		   total, agree, total ? 100.0 * agree / total : 0.0, agree_cpp,
+		   total ? 100.0 * (agree + agree_cpp) / total : 0.0, nlisted, unlisted);
 	check(total > 0, "corpus has rows");
 	check(unlisted == 0, "every disagreement with the oracle is listed");
-	check(total > 0 && agree * 1000 >= total * 995, "corpus agreement >= 99.5%");
+	check(total > 0 && (agree + agree_cpp) * 1000 >= total * 995,
+		  "agreement with libphonenumber >= 99.5%");
 }
 
 int

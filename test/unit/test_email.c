@@ -1,6 +1,6 @@
 /*
  * test_email.c
- *	  Unit tests of the e-mail core and identifier classification.
+ *	  Unit tests of the e-mail core.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -59,6 +59,16 @@ static const Case cases[] = {
 	{"guest\x7f@example.com", 0, EMAIL_INVALID_CHAR, ""},
 	{"guest\0x@example.com", 19, EMAIL_INVALID_CHAR, ""},
 	{"guest@example.com\0", 18, EMAIL_INVALID_CHAR, ""},
+	/* mailto: prefixes, any case, go as tel: does from a phone number */
+	{"mailto:Guest@Example.com", 0, EMAIL_OK, "guest@example.com"},
+	{"  MAILTO:guest@example.com ", 0, EMAIL_OK, "guest@example.com"},
+	{"MailTo: guest@example.com", 0, EMAIL_OK, "guest@example.com"},
+	{"mailto:mailto:guest@example.com", 0, EMAIL_OK, "guest@example.com"},
+	{"mailto:", 0, EMAIL_NO_AT, ""},
+	{"mailto:@example.com", 0, EMAIL_EMPTY_LOCAL, ""},
+	{"mailto\x1aguest@example.com", 0, EMAIL_INVALID_CHAR, ""},
+	{"mail:guest@example.com", 0, EMAIL_OK, "mail:guest@example.com"},
+	{"guest.mailto:x@example.com", 0, EMAIL_OK, "guest.mailto:x@example.com"},
 };
 
 static void
@@ -102,6 +112,20 @@ test_lengths(void)
 	memcpy(buf + 50, "x@example.com", 13);
 	check(email_normalize(buf, 400, out, &outlen) == EMAIL_OK && outlen == 13,
 		  "whitespace does not count towards the length");
+	memset(buf, 'a', sizeof(buf));
+	memcpy(buf, "mailto:", 7);
+	memcpy(buf + 7 + 254 - 12, "@example.com", 12);
+	check(email_normalize(buf, 7 + 254, out, &outlen) == EMAIL_OK && outlen == 254,
+		  "mailto: does not count towards the length");
+	/* the limit is in bytes: 127 two-byte characters are 254 bytes */
+	for (i = 0; i < 121; i++)
+		memcpy(buf + 2 * i, "\xc3\xa9", 2);
+	memcpy(buf + 242, "@example.com", 12);
+	check(email_normalize(buf, 254, out, &outlen) == EMAIL_OK && outlen == 254,
+		  "254 bytes of 133 characters ok");
+	memcpy(buf + 242, "\xc3\xa9@example.com", 14);
+	check(email_normalize(buf, 256, out, &outlen) == EMAIL_TOO_LONG,
+		  "256 bytes of 134 characters too long");
 
 	/* every single byte, and every byte inside an address: no crash */
 	for (i = 0; i < 256; i++)
@@ -131,45 +155,11 @@ test_lengths(void)
 	check(strcmp(email_result_detail(EMAIL_NO_AT), "no @") == 0, "detail no @");
 }
 
-static void
-test_classify(void)
-{
-	const char *p;
-	size_t		pl;
-	const char *s;
-
-	s = "5491112345678@s.whatsapp.net";
-	check(identifier_classify(s, strlen(s), &p, &pl) == IDENTIFIER_PHONE &&
-		  p == s && pl == 13, "whatsapp JID");
-	s = "  14155552671@C.US \n";
-	check(identifier_classify(s, strlen(s), &p, &pl) == IDENTIFIER_PHONE &&
-		  p == s + 2 && pl == 11, "c.us JID, spaces, upper case");
-	s = "5491112345678@S.WhatsApp.Net";
-	check(identifier_classify(s, strlen(s), &p, &pl) == IDENTIFIER_PHONE && pl == 13,
-		  "JID domain any case");
-	s = "guest@example.com";
-	check(identifier_classify(s, strlen(s), &p, &pl) == IDENTIFIER_EMAIL && p == NULL && pl == 0,
-		  "e-mail");
-	s = "@s.whatsapp.net";
-	check(identifier_classify(s, strlen(s), &p, &pl) == IDENTIFIER_EMAIL, "JID without digits");
-	s = "54911a@s.whatsapp.net";
-	check(identifier_classify(s, strlen(s), &p, &pl) == IDENTIFIER_EMAIL, "JID with letters");
-	s = "123@g.us";
-	check(identifier_classify(s, strlen(s), &p, &pl) == IDENTIFIER_EMAIL, "group JID is not a phone");
-	s = "+54 9 11 1234-5678";
-	check(identifier_classify(s, strlen(s), &p, &pl) == IDENTIFIER_PHONE && p == s && pl == strlen(s),
-		  "phone");
-	check(identifier_classify("", 0, &p, &pl) == IDENTIFIER_PHONE && pl == 0, "empty");
-	s = "a\0@b.c";
-	check(identifier_classify(s, 6, &p, &pl) == IDENTIFIER_EMAIL, "@ after NUL");
-}
-
 int
 main(void)
 {
 	test_cases();
 	test_lengths();
-	test_classify();
 	printf("test_email: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
