@@ -11,8 +11,10 @@
 -- hotel_agent 1.0.0 to 1.1.0 (README, "Upgrading").
 --
 -- First every function of 1.1.0, as a fresh install defines it (the check
--- that the library is at least 1.1.0 comes first), then the divergences
--- from schema.sql that 1.1.0 makes, shared with the install script.
+-- that the library is at least 1.1.0 comes first); then the stored
+-- identifiers in the new normaliser's canonical form; then the divergences
+-- from schema.sql that 1.1.0 makes. The last two are shared with the
+-- install script.
 
 
 -- replayed from sql/src/00_schema.sql
@@ -35,7 +37,7 @@
 -- triggers, comments, the trigger function) and either stops with a report
 -- of every difference, changing nothing, or takes the tables, their
 -- sequences and the trigger function into the extension. Their identifiers
--- are normalised later (25_adoption.sql), once the normaliser exists; the
+-- are normalised later (25_identifier_keys.sql), once the normaliser exists; the
 -- rest of the script then treats them as freshly created tables.
 
 
@@ -129,14 +131,26 @@ COMMENT ON FUNCTION hotel_agent.phone_match_keys(text) IS
 COMMENT ON FUNCTION hotel_agent.e164_metadata_version() IS
 'The libphonenumber metadata release the phone tables were generated from';
 
--- replayed from sql/src/25_adoption.sql
--- Adopting a database built from schema.sql (see 00_schema.sql): its
--- identifiers were written by hand or by the original backend, in any
--- spelling. They are normalised in place here, before the normalising
--- trigger exists. An identifier that cannot be normalised, or two that
--- become one key, stop CREATE EXTENSION with a report of the rows and
--- tenants concerned: nothing is merged or dropped silently, and nothing is
--- changed. On a fresh install the table is empty and this does nothing.
+-- replayed from sql/src/25_identifier_keys.sql
+-- Stored identifiers in the canonical form of this version's normaliser.
+-- Two kinds of database reach this point with identifiers in other forms:
+--   * one built from schema.sql and being adopted (see 00_schema.sql): its
+--     identifiers were written by hand or by the original backend, in any
+--     spelling;
+--   * one being updated (included by the upgrade scripts): the normaliser
+--     of the new library reads some inputs differently (1.1.0: WhatsApp
+--     JIDs are international whatever the region, device JIDs are the
+--     phone, @lid identifiers are their own kind).
+-- They are normalised in place. An identifier that cannot be normalised,
+-- or two that become one key, stop the command (in 90_divergences.sql,
+-- together with every other problem of the existing rows) with a report
+-- of the rows and tenants concerned: nothing is merged or dropped
+-- silently, and nothing is changed. On a fresh install the table is empty.
+--
+-- Two spellings of one guest under two tenants (phone_match_keys()) that
+-- an older version let in are kept as they are: identifier_conflicts()
+-- lists them. The normalising trigger, which refuses them, is therefore
+-- not fired by the rewrite.
 
 
 -- replayed from sql/src/c/30_tenant.sql
@@ -948,6 +962,84 @@ COMMENT ON VIEW hotel_agent.stats IS
 -- half done (and ALTER EXTENSION runs in one transaction anyway).
 
 
+-- Stored identifiers in the canonical form of this version's normaliser.
+-- Two kinds of database reach this point with identifiers in other forms:
+--   * one built from schema.sql and being adopted (see 00_schema.sql): its
+--     identifiers were written by hand or by the original backend, in any
+--     spelling;
+--   * one being updated (included by the upgrade scripts): the normaliser
+--     of the new library reads some inputs differently (1.1.0: WhatsApp
+--     JIDs are international whatever the region, device JIDs are the
+--     phone, @lid identifiers are their own kind).
+-- They are normalised in place. An identifier that cannot be normalised,
+-- or two that become one key, stop the command (in 90_divergences.sql,
+-- together with every other problem of the existing rows) with a report
+-- of the rows and tenants concerned: nothing is merged or dropped
+-- silently, and nothing is changed. On a fresh install the table is empty.
+--
+-- Two spellings of one guest under two tenants (phone_match_keys()) that
+-- an older version let in are kept as they are: identifier_conflicts()
+-- lists them. The normalising trigger, which refuses them, is therefore
+-- not fired by the rewrite.
+
+DO $keys$
+DECLARE
+    problems text[] := ARRAY[]::text[];
+    r record;
+    has_trigger boolean;
+BEGIN
+    CREATE TEMPORARY TABLE hotel_agent_identifier_keys ON COMMIT DROP AS
+    SELECT i.id, i.identifier::text AS raw, t.tenant_id::text AS tenant,
+           hotel_agent.try_normalize_identifier(i.identifier::text) AS key
+    FROM @extschema@.tenant_user_identifiers i
+    LEFT JOIN @extschema@.tenants t ON t.id OPERATOR(pg_catalog.=) i.tenant_id;
+
+    FOR r IN
+        SELECT k.id, k.raw, k.tenant FROM hotel_agent_identifier_keys k
+        WHERE k.key IS NULL ORDER BY k.id LIMIT 50
+    LOOP
+        problems := problems OPERATOR(pg_catalog.||) pg_catalog.format(
+            'identifier id %s %L of tenant %s is not a valid phone number or e-mail address',
+            r.id, r.raw, r.tenant);
+    END LOOP;
+    FOR r IN
+        SELECT k.key, pg_catalog.string_agg(pg_catalog.format('id %s %L of tenant %s', k.id, k.raw, k.tenant),
+                                            ', ' ORDER BY k.id) AS rows
+        FROM hotel_agent_identifier_keys k
+        WHERE k.key IS NOT NULL
+        GROUP BY k.key HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 1
+        ORDER BY k.key LIMIT 50
+    LOOP
+        problems := problems OPERATOR(pg_catalog.||) pg_catalog.format(
+            'identifiers that are one key once normalised (%s): %s', r.key, r.rows);
+    END LOOP;
+    -- Reported with every other problem of the existing rows by the check
+    -- at the start of 90_divergences.sql, which stops the command.
+    IF pg_catalog.cardinality(problems) OPERATOR(pg_catalog.>) 0 THEN
+        CREATE TEMPORARY TABLE hotel_agent_row_problems ON COMMIT DROP AS
+        SELECT p.problem, p.n FROM pg_catalog.unnest(problems) WITH ORDINALITY AS p(problem, n);
+        DROP TABLE hotel_agent_identifier_keys;
+        RETURN;
+    END IF;
+
+    has_trigger := EXISTS (
+        SELECT FROM pg_catalog.pg_trigger tg
+        WHERE tg.tgrelid OPERATOR(pg_catalog.=) '@extschema@.tenant_user_identifiers'::pg_catalog.regclass
+          AND tg.tgname OPERATOR(pg_catalog.=) 'hotel_agent_normalize_identifier');
+    IF has_trigger THEN
+        ALTER TABLE @extschema@.tenant_user_identifiers DISABLE TRIGGER hotel_agent_normalize_identifier;
+    END IF;
+    UPDATE @extschema@.tenant_user_identifiers i
+    SET identifier = k.key
+    FROM hotel_agent_identifier_keys k
+    WHERE k.id OPERATOR(pg_catalog.=) i.id AND k.key OPERATOR(pg_catalog.<>) k.raw;
+    IF has_trigger THEN
+        ALTER TABLE @extschema@.tenant_user_identifiers ENABLE TRIGGER hotel_agent_normalize_identifier;
+    END IF;
+    DROP TABLE hotel_agent_identifier_keys;
+END;
+$keys$;
+
 -- Divergences from the canonical DDL, made in 1.1.0 (README, "Divergences
 -- from schema.sql"). A fresh install runs this file right after the
 -- canonical tables of 00_schema.sql; the upgrade from 1.0.0 includes it, so
@@ -963,6 +1055,11 @@ DECLARE
     problems text[] := ARRAY[]::text[];
     r record;
 BEGIN
+    -- Identifiers that 25_identifier_keys.sql could not normalise.
+    IF pg_catalog.to_regclass('pg_temp.hotel_agent_row_problems') IS NOT NULL THEN
+        SELECT pg_catalog.array_agg(p.problem ORDER BY p.n) INTO problems FROM pg_temp.hotel_agent_row_problems p;
+    END IF;
+
     -- E-mails that differ only in case become duplicates.
     FOR r IN
         SELECT pg_catalog.lower(u.email::text) AS email,
@@ -1000,25 +1097,11 @@ BEGIN
                                                   r.n, r.event_type, r.first_id);
     END LOOP;
 
-    FOR r IN
-        SELECT i.id, i.identifier, t.tenant_id,
-               hotel_agent.try_normalize_identifier(i.identifier::text) AS normalized
-        FROM @extschema@.tenant_user_identifiers i
-        LEFT JOIN @extschema@.tenants t ON t.id OPERATOR(pg_catalog.=) i.tenant_id
-        WHERE hotel_agent.try_normalize_identifier(i.identifier::text) IS DISTINCT FROM i.identifier::text
-        ORDER BY i.id LIMIT 20
-    LOOP
-        problems := problems || pg_catalog.format('identifier id %s %L of tenant %s: %s',
-            r.id, r.identifier, coalesce(r.tenant_id, 'NULL'),
-            CASE WHEN r.normalized IS NULL THEN 'not a valid identifier'
-                 ELSE pg_catalog.format('not normalised (would be %L)', r.normalized) END);
-    END LOOP;
-
     IF pg_catalog.cardinality(problems) OPERATOR(pg_catalog.>) 0 THEN
         RAISE EXCEPTION USING ERRCODE = '23514',
-            MESSAGE = 'hotel_agent 1.1.0 cannot be installed: existing rows violate its constraints',
+            MESSAGE = 'hotel_agent cannot be installed or updated: existing rows violate its constraints',
             DETAIL = pg_catalog.array_to_string(problems, E'\n'),
-            HINT = 'Fix or delete the rows listed (each check lists at most 20), then run the command again. Nothing was changed.';
+            HINT = 'Fix or delete the rows listed (each check lists at most 20, identifiers at most 50), keeping one identifier row per guest, then run the command again. Nothing was changed.';
     END IF;
 END;
 $check$;

@@ -118,7 +118,7 @@ done < <(sed -nE 's/^(test| +)? *([A-Za-z0-9_-]+) +\.\.\. (ok|FAILED|failed).*/\
 	sed -E 's/ (FAILED|failed)$/ fail/')
 while read -r name result; do
 	count "$name" "$result"
-done < <(sed -nE 's#^(test/t/[^ ]+\.pl) \.+ *(ok)$#\1 \2#p; s#^(test/t/[^ ]+\.pl) \.+ *(.*[Ff]ail.*|Dubious.*)$#\1 fail#p' "$LOG_DIR/server.log")
+done < <(sed -nE 's#^(test/t/[^ ]+\.pl) \.+ *(ok)$#\1 \2#p; s#^(test/t/[^ ]+\.pl) \.+ *(.*[Ff]ail.*|Dubious.*)$#\1 fail#p; s#^(test/t/[^ ]+\.pl) +\(Wstat: .*$#\1 fail#p' "$LOG_DIR/server.log" | sort -u)
 if [ $server_rc != 0 ] && [ ${#failed_names[@]} = 0 ]; then
 	# The cluster itself failed (or a suite failed without naming a test).
 	tail -n 60 "$LOG_DIR/server.log"

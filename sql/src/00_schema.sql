@@ -17,7 +17,7 @@
 -- triggers, comments, the trigger function) and either stops with a report
 -- of every difference, changing nothing, or takes the tables, their
 -- sequences and the trigger function into the extension. Their identifiers
--- are normalised later (25_adoption.sql), once the normaliser exists; the
+-- are normalised later (25_identifier_keys.sql), once the normaliser exists; the
 -- rest of the script then treats them as freshly created tables.
 
 -- @once

@@ -14,6 +14,11 @@ DECLARE
     problems text[] := ARRAY[]::text[];
     r record;
 BEGIN
+    -- Identifiers that 25_identifier_keys.sql could not normalise.
+    IF pg_catalog.to_regclass('pg_temp.hotel_agent_row_problems') IS NOT NULL THEN
+        SELECT pg_catalog.array_agg(p.problem ORDER BY p.n) INTO problems FROM pg_temp.hotel_agent_row_problems p;
+    END IF;
+
     -- E-mails that differ only in case become duplicates.
     FOR r IN
         SELECT pg_catalog.lower(u.email::text) AS email,
@@ -51,25 +56,11 @@ BEGIN
                                                   r.n, r.event_type, r.first_id);
     END LOOP;
 
-    FOR r IN
-        SELECT i.id, i.identifier, t.tenant_id,
-               hotel_agent.try_normalize_identifier(i.identifier::text) AS normalized
-        FROM @extschema@.tenant_user_identifiers i
-        LEFT JOIN @extschema@.tenants t ON t.id OPERATOR(pg_catalog.=) i.tenant_id
-        WHERE hotel_agent.try_normalize_identifier(i.identifier::text) IS DISTINCT FROM i.identifier::text
-        ORDER BY i.id LIMIT 20
-    LOOP
-        problems := problems || pg_catalog.format('identifier id %s %L of tenant %s: %s',
-            r.id, r.identifier, coalesce(r.tenant_id, 'NULL'),
-            CASE WHEN r.normalized IS NULL THEN 'not a valid identifier'
-                 ELSE pg_catalog.format('not normalised (would be %L)', r.normalized) END);
-    END LOOP;
-
     IF pg_catalog.cardinality(problems) OPERATOR(pg_catalog.>) 0 THEN
         RAISE EXCEPTION USING ERRCODE = '23514',
-            MESSAGE = 'hotel_agent 1.1.0 cannot be installed: existing rows violate its constraints',
+            MESSAGE = 'hotel_agent cannot be installed or updated: existing rows violate its constraints',
             DETAIL = pg_catalog.array_to_string(problems, E'\n'),
-            HINT = 'Fix or delete the rows listed (each check lists at most 20), then run the command again. Nothing was changed.';
+            HINT = 'Fix or delete the rows listed (each check lists at most 20, identifiers at most 50), keeping one identifier row per guest, then run the command again. Nothing was changed.';
     END IF;
 END;
 $check$;

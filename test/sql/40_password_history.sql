@@ -217,6 +217,7 @@ SELECT pg_temp.error_of($$SELECT hotel_agent.prune_password_history('ph-2', 1)$$
 ROLLBACK;
 REVOKE ALL ON public.password_history FROM regress_ph_app;
 REVOKE ALL ON SEQUENCE public.password_history_id_seq FROM regress_ph_app;
+REVOKE EXECUTE ON FUNCTION hotel_agent.prune_password_history(text, integer) FROM regress_ph_app;
 DROP ROLE regress_ph_app;
 RESET hotel_agent.password_history_keep;
 
