@@ -37,7 +37,7 @@
 #include "utils/regproc.h"
 #include "utils/syscache.h"
 
-#include "hotel_agent.h"
+#include "extschema.h"
 
 static char *tables_schema = NULL;	/* quoted name, in TopMemoryContext */
 static uint64 schema_generation = 1;
@@ -219,7 +219,7 @@ hotel_agent_btree_index(Relation rel, AttrNumber attnum, Oid keytype, Oid collat
 }
 
 /* ---------------------------------------------------------------------
- * Caches of where the tables are (ExtTables, see hotel_agent.h)
+ * Caches of where the tables are (ExtTables, see extschema.h)
  * ---------------------------------------------------------------------
  */
 static ExtTables *all_caches = NULL;

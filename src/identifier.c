@@ -27,7 +27,7 @@
 
 #include "e164.h"
 #include "email.h"
-#include "hotel_agent.h"
+#include "identifier.h"
 #include "identifier_kind.h"
 
 /* Longest piece of a bad input quoted back in an error message, in bytes. */

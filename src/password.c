@@ -70,6 +70,7 @@
 #include "utils/rls.h"
 #include "utils/snapmgr.h"
 
+#include "extschema.h"
 #include "hotel_agent.h"
 
 /* hotel_agent.password_history_keep: newest hashes kept per user; 0 = all. */

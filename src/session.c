@@ -8,7 +8,7 @@
  * (it would cost a GUC save and restore per call), so the query qualifies
  * every table, function and operator itself.
  *
- * The revocation and clean-up functions are plain SQL (sql/parts/50_sessions.sql):
+ * The revocation and clean-up functions are plain SQL (sql/src/50_sessions.sql):
  * they are not on the hot path.
  *
  *-------------------------------------------------------------------------
@@ -20,9 +20,13 @@
 #include "fmgr.h"
 #include "utils/builtins.h"
 
-#include "hotel_agent.h"
+#include "extschema.h"
 
-/* Canonical timestamps are UTC wall-clock times (DESIGN.md, "Time"). */
+/*
+ * user_sessions.expires_at is a UTC wall-clock time (timestamp without time
+ * zone; README, "Sessions"), so "now" is now() AT TIME ZONE 'UTC', whatever
+ * the caller's TimeZone.
+ */
 static ExtSchemaPlan active_plan;
 static const char active_query[] =
 "SELECT 1 FROM @extschema@.user_sessions s"

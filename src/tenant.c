@@ -68,7 +68,9 @@
 #include "utils/tuplestore.h"
 
 #include "e164.h"
+#include "extschema.h"
 #include "hotel_agent.h"
+#include "identifier.h"
 
 /*
  * Where the two tables are, per backend (an ExtTables cache, extschema.c).
