@@ -3,8 +3,8 @@
 # a private output directory, so that several runs can go on side by side
 # while a test is being written.
 #
-#   test/regress-one.sh 20_tenant 21_resolve      # test/sql/NAME.sql vs expected/NAME.out
-#   test/regress-one.sh --isolation tenant_race   # test/specs/NAME.spec vs expected/NAME.out
+#   test/regress-one.sh 30_tenant 31_tenant_hours           # test/sql/NAME.sql vs expected/NAME.out
+#   test/regress-one.sh --isolation tenant_identifier_race  # test/specs/NAME.spec vs expected/NAME.out
 #
 # The extension must be installed (make && make install). Results are left in
 # build/regress-PID/results/ for copying into expected/ once they are right.
