@@ -83,7 +83,10 @@ demo: deps
 	$(MAKE) install
 	sh tools/demo.sh
 
+# The unit stage checks src/e164_metadata.c against its pinned generator
+# (tools/package-lock.json, from the npm registry).
 test: deps
+	$(MAKE) metadata-deps
 	$(MAKE) all
 	$(MAKE) install
 	bash test/run.sh

@@ -3,12 +3,16 @@
 #   make -f mk/cores.mk unit | fuzz | metadata | bench-core
 #
 #   metadata    regenerate src/e164_metadata.c from libphonenumber-js
+#   metadata-deps  install the pinned generator (tools/package-lock.json)
+#               into tools/node_modules when it is missing or another version
 #   unit        build and run the unit tests (and the oracle corpus), and
-#               check src/e164_metadata.c against its generator
+#               check src/e164_metadata.c against its generator; with
+#               METADATA_CHECK=required (make test) a check that cannot
+#               run (no node, no tools/node_modules) is a failure
 #   fuzz        libFuzzer + ASan + UBSan, FUZZ_SECONDS per harness
 #   bench-core  time the E.164 core (BENCH_INPUT file, BENCH_REGION)
 
-.PHONY: metadata unit fuzz bench-core
+.PHONY: metadata metadata-deps unit fuzz bench-core
 
 CORES_CC ?= gcc
 CORES_CFLAGS ?= -O2 -Wall -Werror
@@ -28,8 +32,12 @@ EMAIL_DEPS = $(EMAIL_CORE) src/email.h
 IDENTIFIER_CORE = src/identifier_kind.c $(E164_CORE) $(EMAIL_CORE)
 IDENTIFIER_DEPS = src/identifier_kind.c src/identifier_kind.h $(E164_DEPS) $(EMAIL_DEPS)
 
-metadata:
-	cd tools && { node -e "process.exit(require('./node_modules/libphonenumber-js/package.json').version === require('./package-lock.json').packages['node_modules/libphonenumber-js'].version ? 0 : 1)" 2>/dev/null || npm ci; }
+METADATA_CHECK ?= optional
+
+metadata-deps:
+	cd tools && { node -e "process.exit(require('./node_modules/libphonenumber-js/package.json').version === require('./package-lock.json').packages['node_modules/libphonenumber-js'].version ? 0 : 1)" 2>/dev/null || npm ci --no-audit --no-fund; }
+
+metadata: metadata-deps
 	node tools/gen_e164_metadata.js src/e164_metadata.c
 
 test/unit/test_e164.bin: test/unit/test_e164.c $(E164_DEPS)
@@ -65,8 +73,11 @@ unit: test/unit/test_e164.bin test/unit/test_email.bin test/unit/test_identifier
 			echo "metadata: src/e164_metadata.c is stale or edited by hand: run make metadata"; \
 			f=$$((f + 1)); status=1; \
 		fi; \
+	elif [ "$(METADATA_CHECK)" = required ]; then \
+		echo "metadata: cannot check src/e164_metadata.c (needs node and tools/node_modules: make metadata-deps)"; \
+		f=$$((f + 1)); status=1; \
 	else \
-		echo "metadata: freshness not checked (needs node and tools/node_modules)"; \
+		echo "metadata: freshness not checked (needs node and tools/node_modules: make metadata-deps)"; \
 	fi; \
 	if [ $$status -ne 0 ] && [ $$f -eq 0 ]; then f=1; fi; \
 	echo "unit: $$p passed, $$f failed"; \

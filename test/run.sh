@@ -81,7 +81,7 @@ stage sql-scripts check_sql_scripts && count sql-scripts ok || count sql-scripts
 
 # Pure-C cores: unit tests and fuzzing, outside the server.
 if grep -q '^unit:' mk/cores.mk 2>/dev/null; then
-	stage unit make -s unit && count unit ok || count unit fail
+	stage unit make -s unit METADATA_CHECK=required && count unit ok || count unit fail
 	stage fuzz make -s fuzz && count fuzz ok || count fuzz fail
 fi
 

@@ -24,6 +24,12 @@ for p in $packages; do
 		missing="$missing $p"
 	fi
 done
+# node and npm run the pinned phone-metadata generator (tools/package.json),
+# whose output the unit tests compare with src/e164_metadata.c. Debian's
+# nodejs and npm, unless a node with its own npm (e.g. NodeSource's, which
+# conflicts with Debian's npm) is there already.
+command -v node >/dev/null 2>&1 || missing="$missing nodejs"
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 
 if [ -z "$missing" ]; then
 	echo "deps: all build and test packages are installed"
