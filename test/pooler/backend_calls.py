@@ -7,6 +7,10 @@ any dependence on session state (a plain SET, a temporary table, a prepared
 statement outliving its transaction) would show up as a wrong answer or an
 error here.
 
+It connects as the backend's role (POOLER_ROLE), set up with
+hotel_agent.grant_backend_access(): no superuser, so a call that needs more
+than that function grants fails here.
+
 Prints TAP lines; exits non-zero if any check failed.
 """
 import asyncio
@@ -118,13 +122,18 @@ async def main():
     check(all(o[2] for o in outcomes), "revoke_session takes effect for every client")
 
     conn = await connect()
+    who = await conn.fetchrow(
+        "SELECT current_user AS name, rolsuper FROM pg_roles WHERE rolname = current_user")
+    check(who["name"] == os.environ.get("POOLER_ROLE", who["name"]) and not who["rolsuper"],
+          "the calls ran as the backend's role %s, not a superuser" % who["name"])
     events = await conn.fetchval(
         "SELECT count(*) FROM public.lock_audit WHERE lock_key LIKE 'reservation:pool%'")
     check(events == CLIENTS * ROUNDS, "every lock event recorded (%d)" % events)
     backends = await conn.fetchval(
         "SELECT count(DISTINCT pid) FROM pg_stat_activity WHERE datname = current_database()")
     check(backends <= 2, "clients shared at most 2 server connections (%d)" % backends)
-    await conn.execute("DELETE FROM public.lock_audit WHERE lock_key LIKE 'reservation:pool%'")
+    # Lock events are purged by the maintenance, not the backend (no DELETE
+    # on lock_audit); the test's database is dropped afterwards.
     await conn.execute("DELETE FROM public.users WHERE id LIKE 'pool_u%'")
     await conn.execute("DELETE FROM public.tenants WHERE tenant_id LIKE 'hotel-pool-%'")
     await conn.close()

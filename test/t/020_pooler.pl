@@ -1,6 +1,8 @@
 # The backend's path: PgBouncer in transaction mode in front of the server,
 # asyncpg with statement_cache_size=0 (test/pooler/backend_calls.py). Proves
-# that no function of the extension depends on session state.
+# that no function of the extension depends on session state, and that a
+# role given hotel_agent.grant_backend_access() (no superuser, nothing else
+# granted) can make every one of the backend's calls.
 #
 # Runs inside the throwaway cluster of test/run.sh (PG* variables set).
 use strict;
@@ -30,12 +32,20 @@ system("dropdb --if-exists $db >/dev/null 2>&1");
 is(system("createdb $db"), 0, 'create database');
 is(system("psql -X -q -d $db -c 'CREATE EXTENSION hotel_agent'"), 0, 'create extension');
 
+# The backend's own role, with exactly what grant_backend_access() gives.
+my $role = 'regress_pool_backend';
+my $role_password = 'pool-backend-' . $$;
+system(qq{psql -X -q -c "DROP ROLE IF EXISTS $role" >/dev/null 2>&1});
+is(system(qq{psql -X -q -c "CREATE ROLE $role LOGIN NOSUPERUSER PASSWORD '$role_password'"}), 0,
+	'create the backend role');
+is(system(qq{psql -X -q -d $db -c "SELECT hotel_agent.grant_backend_access('$role')" >/dev/null}), 0,
+	'grant it the backend access');
+
 my $pghost = $ENV{PGHOST} // 'localhost';
-my $password = $ENV{PGPASSWORD} // '';
 open(my $ini, '>', "$dir/pgbouncer.ini") or die;
 print $ini <<"INI";
 [databases]
-$db = host=$pghost port=$ENV{PGPORT} dbname=$db user=$ENV{PGUSER} password=$password
+$db = host=$pghost port=$ENV{PGPORT} dbname=$db user=$role password=$role_password
 
 [pgbouncer]
 listen_addr = 127.0.0.1
@@ -57,7 +67,8 @@ for (1 .. 50)
 	select(undef, undef, undef, 0.1);
 }
 
-$ENV{POOLER_DSN} = "postgresql://$ENV{PGUSER}\@127.0.0.1:$port/$db";
+$ENV{POOLER_DSN} = "postgresql://$role\@127.0.0.1:$port/$db";
+$ENV{POOLER_ROLE} = $role;
 my $out = qx{/usr/bin/python3 test/pooler/backend_calls.py 2>&1};
 my $rc = $?;
 print $out =~ s/^/# /mgr;
@@ -73,4 +84,5 @@ if (open(my $pid, '<', "$dir/pgbouncer.pid"))
 }
 sleep 1;
 system("dropdb $db");
+system(qq{psql -X -q -c "DROP ROLE IF EXISTS $role"});
 done_testing();
