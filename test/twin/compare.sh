@@ -109,4 +109,24 @@ for round in 1 2; do
 		echo "cost $db round $round: $ms ms for $(( $($psql -d "$db" -At -c 'SELECT count(*) FROM cases') * 10 )) numbers"
 	done
 done | tee -a "$out/summary.txt"
+
+# The regex cache (32 compiled expressions per backend): the same 10,000
+# numbers written nationally (their regions' patterns run), grouped by
+# region, then in an order that interleaves the regions.
+cache() {
+	$psql -d twin_sql -At <<SQL
+CREATE TEMP TABLE nat AS
+SELECT raw, region, row_number() OVER (ORDER BY md5(raw || region)) AS shuffle
+FROM cases WHERE region IS NOT NULL AND expected LIKE '+%' LIMIT 10000;
+SELECT count(DISTINCT region) || ' regions' FROM nat;
+\timing on
+SELECT count(hotel_agent.try_normalize_e164(raw, region)) FROM (SELECT * FROM nat ORDER BY $1) s;
+SQL
+}
+for round in 1 2; do
+	for order in region shuffle; do
+		c=$(cache $order)
+		echo "regex cache, twin, 10,000 numbers of $(echo "$c" | sed -n 's/ regions$//p') regions ordered by $order, round $round: $(echo "$c" | sed -n 's/^Time: \([0-9.]*\) ms.*/\1/p') ms"
+	done
+done | tee -a "$out/summary.txt"
 exit $rc
