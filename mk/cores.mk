@@ -2,11 +2,12 @@
 # Included by the top-level Makefile; usable alone too:
 #   make -f mk/cores.mk unit | fuzz | metadata | bench-core
 #
-#   metadata    regenerate src/e164_metadata.c from libphonenumber-js
+#   metadata    regenerate src/e164_metadata.c and its SQL twin
+#               sql/src/plpgsql/19_e164_metadata.sql from libphonenumber-js
 #   metadata-deps  install the pinned generator (tools/package-lock.json)
 #               into tools/node_modules when it is missing or another version
 #   unit        build and run the unit tests (and the oracle corpus), and
-#               check src/e164_metadata.c against its generator; with
+#               check both metadata files against their generator; with
 #               METADATA_CHECK=required (make test) a check that cannot
 #               run (no node, no tools/node_modules) is a failure
 #   fuzz        libFuzzer + ASan + UBSan, FUZZ_SECONDS per harness
@@ -39,6 +40,7 @@ metadata-deps:
 
 metadata: metadata-deps
 	node tools/gen_e164_metadata.js src/e164_metadata.c
+	node tools/gen_e164_metadata.js --sql sql/src/plpgsql/19_e164_metadata.sql
 
 test/unit/test_e164.bin: test/unit/test_e164.c $(E164_DEPS)
 	$(CORES_CC) $(CORES_CFLAGS) -Isrc -o $@ test/unit/test_e164.c $(E164_CORE) $(CORES_LIBS)
@@ -73,8 +75,15 @@ unit: test/unit/test_e164.bin test/unit/test_email.bin test/unit/test_identifier
 			echo "metadata: src/e164_metadata.c is stale or edited by hand: run make metadata"; \
 			f=$$((f + 1)); status=1; \
 		fi; \
+		if node tools/gen_e164_metadata.js --sql build/19_e164_metadata.sql > /dev/null && \
+			cmp -s build/19_e164_metadata.sql sql/src/plpgsql/19_e164_metadata.sql; then \
+			echo "metadata: sql/src/plpgsql/19_e164_metadata.sql matches its generator"; p=$$((p + 1)); \
+		else \
+			echo "metadata: sql/src/plpgsql/19_e164_metadata.sql is stale or edited by hand: run make metadata"; \
+			f=$$((f + 1)); status=1; \
+		fi; \
 	elif [ "$(METADATA_CHECK)" = required ]; then \
-		echo "metadata: cannot check src/e164_metadata.c (needs node and tools/node_modules: make metadata-deps)"; \
+		echo "metadata: cannot check the metadata files (needs node and tools/node_modules: make metadata-deps)"; \
 		f=$$((f + 1)); status=1; \
 	else \
 		echo "metadata: freshness not checked (needs node and tools/node_modules: make metadata-deps)"; \
