@@ -28,7 +28,12 @@ EXT_SQL_SOURCES = $(sort $(wildcard sql/src/*.sql sql/src/*/*.sql))
 EXT_INSTALL_SCRIPT = sql/hotel_agent--$(EXTVERSION).sql
 EXT_UPGRADE_SCRIPTS = $(patsubst sql/src/upgrade/%.sql,sql/hotel_agent--%.sql,$(wildcard sql/src/upgrade/*--$(EXTVERSION).sql))
 EXT_BUILT_SCRIPTS = $(filter-out $(EXT_RELEASED_SCRIPTS),$(EXT_INSTALL_SCRIPT) $(EXT_UPGRADE_SCRIPTS))
-DATA = $(sort $(EXT_RELEASED_SCRIPTS) $(EXT_BUILT_SCRIPTS))
+DATA = $(sort $(filter-out sql/supabase/%,$(EXT_RELEASED_SCRIPTS)) $(EXT_BUILT_SCRIPTS))
+
+# The pure-SQL build (no C: Supabase), from the same sources; installed with
+# psql, not with CREATE EXTENSION, so not part of DATA.
+SUPABASE_INSTALL_SCRIPT = sql/supabase/hotel_agent--$(EXTVERSION).sql
+SUPABASE_BUILT_SCRIPTS = $(filter-out $(EXT_RELEASED_SCRIPTS),$(SUPABASE_INSTALL_SCRIPT))
 
 # Regression tests run in file-name order; each one sets up what it needs.
 REGRESS = $(basename $(notdir $(sort $(wildcard test/sql/*.sql))))
@@ -61,7 +66,11 @@ $(filter $(EXT_INSTALL_SCRIPT),$(EXT_BUILT_SCRIPTS)): $(EXT_SQL_SOURCES) tools/a
 $(filter-out $(EXT_INSTALL_SCRIPT),$(EXT_BUILT_SCRIPTS)): sql/hotel_agent--%--$(EXTVERSION).sql: $(EXT_SQL_SOURCES) tools/assemble-sql.sh hotel_agent.control
 	sh tools/assemble-sql.sh upgrade $* $(EXTVERSION) extension > $@.tmp && mv $@.tmp $@
 
-all: $(EXT_BUILT_SCRIPTS)
+$(SUPABASE_BUILT_SCRIPTS): $(EXT_SQL_SOURCES) tools/assemble-sql.sh hotel_agent.control
+	@mkdir -p sql/supabase
+	sh tools/assemble-sql.sh install $(EXTVERSION) supabase > $@.tmp && mv $@.tmp $@
+
+all: $(EXT_BUILT_SCRIPTS) $(SUPABASE_BUILT_SCRIPTS)
 
 # Every object is compiled with the version it reports.
 $(OBJS): hotel_agent.control

@@ -31,6 +31,7 @@
 -- are normalised later (25_identifier_keys.sql), once the normaliser exists; the
 -- rest of the script then treats them as freshly created tables.
 
+
 -- Functions of the extension live in their own schema.
 CREATE SCHEMA hotel_agent;
 COMMENT ON SCHEMA hotel_agent IS 'Functions of the hotel_agent extension';
@@ -341,7 +342,43 @@ $check$;
 
 -- Comments and privileges of the native functions declared in
 -- sql/src/c/10_core.sql (each build binds its own implementation).
-COMMENT ON FUNCTION hotel_agent.version() IS 'Version of the loaded hotel_agent library';
+COMMENT ON FUNCTION hotel_agent.version() IS 'Version of hotel_agent: of the loaded library (extension build) or of the installed script (pure-SQL build)';
+
+-- Which build is installed: an operator, validate() and the tests tell
+-- the two apart with it.
+CREATE OR REPLACE FUNCTION hotel_agent.install_mode() RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT CASE WHEN EXISTS (SELECT FROM pg_catalog.pg_extension e
+                             WHERE e.extname OPERATOR(pg_catalog.=) 'hotel_agent')
+                THEN 'extension' ELSE 'script' END
+$$;
+COMMENT ON FUNCTION hotel_agent.install_mode() IS
+'How hotel_agent is installed in this database: extension (CREATE EXTENSION, native functions) or script (the pure-SQL build, e.g. on Supabase)';
+
+-- Caller input as the functions quote it in their messages (the rule of
+-- hotel_agent_quote_input() in src/extschema.c): at most 64 bytes, cut on
+-- a character boundary, "..." appended when cut, control characters shown
+-- as '?'. Used by the PL/pgSQL functions of both builds.
+CREATE OR REPLACE FUNCTION hotel_agent.quote_input(input text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    shown text := left(input, 64);
+BEGIN
+    WHILE octet_length(shown) > 64 LOOP
+        shown := left(shown, -1);
+    END LOOP;
+    IF octet_length(shown) < octet_length(input) THEN
+        shown := shown || '...';
+    END IF;
+    RETURN regexp_replace(shown, '[\x01-\x1f\x7f]', '?', 'g');
+END;
+$$;
+COMMENT ON FUNCTION hotel_agent.quote_input(text) IS
+'Caller input as quoted in error messages: at most 64 bytes cut on a character boundary, "..." when cut, control characters as ?';
 
 -- ---------------------------------------------------------------------
 -- sql/src/c/20_identifier.sql
@@ -708,17 +745,8 @@ BEGIN
     SELECT t.id INTO pk FROM @extschema@.tenants t
      WHERE t.tenant_id OPERATOR(pg_catalog.=) add_tenant_identifier.tenant_slug;
     IF NOT FOUND THEN
-        -- The slug is echoed as the C functions echo input: at most 64
-        -- bytes, cut on a character boundary, control characters as '?'.
-        shown := tenant_slug;
-        IF octet_length(shown) > 64 THEN
-            shown := left(shown, 64);
-            WHILE octet_length(shown) > 64 LOOP
-                shown := left(shown, -1);
-            END LOOP;
-            shown := shown || '...';
-        END IF;
-        shown := regexp_replace(shown, '[\x01-\x1f\x7f]', '?', 'g');
+        -- echoed as every function echoes caller input (quote_input())
+        shown := hotel_agent.quote_input(tenant_slug);
         RAISE EXCEPTION 'tenant "%" does not exist', shown
             USING ERRCODE = 'invalid_parameter_value',
                   DETAIL = format('No row of tenants has tenant_id "%s".', shown),
@@ -1541,14 +1569,22 @@ DECLARE
     metadata text;
     readable text;
 BEGIN
-    -- The SQL objects and the loaded library.
+    -- The SQL objects and the loaded library. The pure-SQL build has no
+    -- library: its version() is the script's own.
     SELECT e.extversion INTO sql_version FROM pg_catalog.pg_extension e WHERE e.extname = 'hotel_agent';
     library_version := hotel_agent.version();
     check_name := 'extension_version';
-    ok := sql_version IS NOT DISTINCT FROM library_version;
-    detail := CASE WHEN ok THEN pg_catalog.format('SQL objects and library are both at %s', library_version)
-                   ELSE pg_catalog.format('the SQL objects are at %s but the loaded library is %s: run ALTER EXTENSION hotel_agent UPDATE in this database (and in every other database that has hotel_agent)',
-                                          coalesce(sql_version, 'none (the extension is not installed here)'), library_version) END;
+    IF sql_version IS NULL THEN
+        ok := library_version = version;
+        detail := CASE WHEN ok THEN pg_catalog.format('installed by the pure-SQL script of version %s (no library)', library_version)
+                       ELSE pg_catalog.format('the functions say version %s but validate() is of version %s: the script was installed partly; run the script of one version again',
+                                              library_version, version) END;
+    ELSE
+        ok := sql_version = library_version;
+        detail := CASE WHEN ok THEN pg_catalog.format('SQL objects and library are both at %s', library_version)
+                       ELSE pg_catalog.format('the SQL objects are at %s but the loaded library is %s: run ALTER EXTENSION hotel_agent UPDATE in this database (and in every other database that has hotel_agent), and reconnect',
+                                              sql_version, library_version) END;
+    END IF;
     RETURN NEXT;
 
     -- The six tables, as this version defines them.

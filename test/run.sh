@@ -54,15 +54,17 @@ check_sql_scripts() {
 		rc=1
 	fi
 	tmp=$(mktemp)
-	for f in sql/hotel_agent--*.sql; do
+	for f in sql/hotel_agent--*.sql sql/supabase/hotel_agent--*.sql; do
+		local target=extension
+		[[ "$f" == sql/supabase/* ]] && target=supabase
 		if grep -q "  $f\$" sql/released.sha256; then
 			continue
-		elif [ "$f" = "sql/hotel_agent--$version.sql" ]; then
-			sh tools/assemble-sql.sh install "$version" extension >"$tmp" || rc=1
+		elif [ "$f" = "${f%/*}/hotel_agent--$version.sql" ]; then
+			sh tools/assemble-sql.sh install "$version" $target >"$tmp" || rc=1
 		elif [[ "$f" == *"--$version.sql" ]]; then
-			from=${f#sql/hotel_agent--}
+			from=${f#*/hotel_agent--}
 			from=${from%--"$version".sql}
-			sh tools/assemble-sql.sh upgrade "$from" "$version" extension >"$tmp" || rc=1
+			sh tools/assemble-sql.sh upgrade "$from" "$version" $target >"$tmp" || rc=1
 		else
 			echo "$f is neither released (sql/released.sha256) nor built for $version"
 			rc=1
@@ -75,6 +77,7 @@ check_sql_scripts() {
 	done
 	rm -f "$tmp"
 	[ -f "sql/hotel_agent--$version.sql" ] || { echo "no install script for $version"; rc=1; }
+	[ -f "sql/supabase/hotel_agent--$version.sql" ] || { echo "no pure-SQL install script for $version"; rc=1; }
 	return $rc
 }
 stage sql-scripts check_sql_scripts && count sql-scripts ok || count sql-scripts fail
@@ -99,6 +102,16 @@ server_suites() {
 	if ls test/t/*.pl >/dev/null 2>&1; then
 		prove test/t/*.pl || rc=1
 	fi
+	# The PL/pgSQL twin of the identifier normaliser against the C
+	# functions, row by row over the phone corpus (log: build/twin/).
+	if TWIN_OUT=build/twin bash test/twin/compare.sh > build/twin.log 2>&1; then
+		echo "test twin_identifiers ... ok"
+	else
+		echo "test twin_identifiers ... FAILED"
+		tail -n 30 build/twin.log
+		rc=1
+	fi
+	grep -E '^(compared|cost|regex cache|10_identifier)' build/twin.log
 	return $rc
 }
 export -f server_suites

@@ -29,7 +29,9 @@
 #   -- @include FILE          (upgrade sources)
 #       sql/src/FILE whole, @once blocks included: a schema change shared
 #       with the install script
-# @hotel_agent_version@ is replaced by VERSION.
+# @hotel_agent_version@ is replaced by VERSION. In the supabase build,
+# which no CREATE EXTENSION loads, @extschema@ is replaced by public and
+# the script is wrapped in BEGIN ... COMMIT.
 #
 # Released scripts are never assembled again: sql/released.sha256 freezes them.
 set -eu
@@ -150,6 +152,10 @@ emit() {
 			if (line ~ /^-- @/) fail(path, n, "unknown directive")
 			if (tkeep && !(once && replaying)) {
 				gsub(/@hotel_agent_version@/, version, line)
+				# No CREATE EXTENSION loads a plain script: the schema of
+				# the tables is public there, as the backend expects.
+				if (target == "supabase")
+					gsub(/@extschema@/, "public", line)
 				print line
 			}
 		}
@@ -189,7 +195,7 @@ if [ "$target" = extension ]; then
 	loaded_by='CREATE EXTENSION hotel_agent'
 else
 	guard=''
-	loaded_by='psql -v ON_ERROR_STOP=1 --single-transaction -f'
+	loaded_by='psql -v ON_ERROR_STOP=1 -f (one transaction: the script says BEGIN and COMMIT)'
 fi
 
 if [ "$mode" = install ]; then
@@ -202,9 +208,12 @@ if [ "$mode" = install ]; then
 		printf '%s\n' "$guard"
 	fi
 	files=$(sources)
+	# A plain script runs in one transaction: all or nothing.
+	[ "$target" = supabase ] && printf '\nBEGIN;\n'
 	for f in $files; do
 		section "$f"
 	done
+	[ "$target" = supabase ] && printf '\nCOMMIT;\n'
 else
 	file=$src/upgrade/$from--$version.sql
 	if [ ! -f "$file" ]; then
@@ -218,5 +227,8 @@ else
 		echo "-- complain if script is sourced in psql, rather than via ALTER EXTENSION"
 		printf '%s\n' '\echo Use "ALTER EXTENSION hotel_agent UPDATE" to load this file. \quit'
 	fi
+	[ "$target" = supabase ] && printf '\nBEGIN;\n'
 	section "$file"
+	[ "$target" = supabase ] && printf '\nCOMMIT;\n'
 fi
+exit 0

@@ -20,6 +20,35 @@
 -- are normalised later (25_identifier_keys.sql), once the normaliser exists; the
 -- rest of the script then treats them as freshly created tables.
 
+-- @if supabase
+-- The pure-SQL build installs once per database, and never next to the
+-- extension: both would own the same tables. Checked before anything
+-- changes.
+-- @once
+DO $guard$
+DECLARE
+    installed text := 'unknown';
+BEGIN
+    IF EXISTS (SELECT FROM pg_catalog.pg_extension e WHERE e.extname OPERATOR(pg_catalog.=) 'hotel_agent') THEN
+        RAISE EXCEPTION USING ERRCODE = '42710',
+            MESSAGE = 'hotel_agent is installed in this database as an extension',
+            DETAIL = 'The pure-SQL build and the extension cannot both own the tables.',
+            HINT = 'Use ALTER EXTENSION hotel_agent UPDATE to update the extension.';
+    END IF;
+    IF pg_catalog.to_regnamespace('hotel_agent') IS NOT NULL THEN
+        IF pg_catalog.to_regprocedure('hotel_agent.version()') IS NOT NULL THEN
+            EXECUTE 'SELECT hotel_agent.version()' INTO installed;
+        END IF;
+        RAISE EXCEPTION USING ERRCODE = '42710',
+            MESSAGE = 'hotel_agent is already installed in this database',
+            DETAIL = pg_catalog.format('Schema hotel_agent exists (version %s).', installed),
+            HINT = pg_catalog.format('Apply the upgrade script sql/supabase/hotel_agent--%s--@hotel_agent_version@.sql instead.', installed);
+    END IF;
+END;
+$guard$;
+-- @end-once
+-- @endif
+
 -- @once
 -- Functions of the extension live in their own schema.
 CREATE SCHEMA hotel_agent;

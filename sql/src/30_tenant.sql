@@ -174,17 +174,8 @@ BEGIN
     SELECT t.id INTO pk FROM @extschema@.tenants t
      WHERE t.tenant_id OPERATOR(pg_catalog.=) add_tenant_identifier.tenant_slug;
     IF NOT FOUND THEN
-        -- The slug is echoed as the C functions echo input: at most 64
-        -- bytes, cut on a character boundary, control characters as '?'.
-        shown := tenant_slug;
-        IF octet_length(shown) > 64 THEN
-            shown := left(shown, 64);
-            WHILE octet_length(shown) > 64 LOOP
-                shown := left(shown, -1);
-            END LOOP;
-            shown := shown || '...';
-        END IF;
-        shown := regexp_replace(shown, '[\x01-\x1f\x7f]', '?', 'g');
+        -- echoed as every function echoes caller input (quote_input())
+        shown := hotel_agent.quote_input(tenant_slug);
         RAISE EXCEPTION 'tenant "%" does not exist', shown
             USING ERRCODE = 'invalid_parameter_value',
                   DETAIL = format('No row of tenants has tenant_id "%s".', shown),

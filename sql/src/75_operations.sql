@@ -185,14 +185,22 @@ DECLARE
     metadata text;
     readable text;
 BEGIN
-    -- The SQL objects and the loaded library.
+    -- The SQL objects and the loaded library. The pure-SQL build has no
+    -- library: its version() is the script's own.
     SELECT e.extversion INTO sql_version FROM pg_catalog.pg_extension e WHERE e.extname = 'hotel_agent';
     library_version := hotel_agent.version();
     check_name := 'extension_version';
-    ok := sql_version IS NOT DISTINCT FROM library_version;
-    detail := CASE WHEN ok THEN pg_catalog.format('SQL objects and library are both at %s', library_version)
-                   ELSE pg_catalog.format('the SQL objects are at %s but the loaded library is %s: run ALTER EXTENSION hotel_agent UPDATE in this database (and in every other database that has hotel_agent)',
-                                          coalesce(sql_version, 'none (the extension is not installed here)'), library_version) END;
+    IF sql_version IS NULL THEN
+        ok := library_version = version;
+        detail := CASE WHEN ok THEN pg_catalog.format('installed by the pure-SQL script of version %s (no library)', library_version)
+                       ELSE pg_catalog.format('the functions say version %s but validate() is of version %s: the script was installed partly; run the script of one version again',
+                                              library_version, version) END;
+    ELSE
+        ok := sql_version = library_version;
+        detail := CASE WHEN ok THEN pg_catalog.format('SQL objects and library are both at %s', library_version)
+                       ELSE pg_catalog.format('the SQL objects are at %s but the loaded library is %s: run ALTER EXTENSION hotel_agent UPDATE in this database (and in every other database that has hotel_agent), and reconnect',
+                                              sql_version, library_version) END;
+    END IF;
     RETURN NEXT;
 
     -- The six tables, as this version defines them.

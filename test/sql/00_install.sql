@@ -3,6 +3,7 @@
 SELECT extname, extversion, extnamespace::regnamespace AS tables_schema, extrelocatable
 FROM pg_catalog.pg_extension WHERE extname = 'hotel_agent';
 SELECT hotel_agent.version();
+SELECT hotel_agent.install_mode();
 SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname = 'hotel_agent';
 
 -- The six tables are in the schema given to CREATE EXTENSION (public).
