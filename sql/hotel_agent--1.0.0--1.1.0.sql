@@ -1557,6 +1557,8 @@ COMMENT ON FUNCTION hotel_agent.validate() IS
 -- half done (and ALTER EXTENSION runs in one transaction anyway).
 
 
+-- replayed from sql/src/95_supabase.sql
+
 -- Stored identifiers in the canonical form of this version's normaliser.
 -- Two kinds of database reach this point with identifiers in other forms:
 --   * one built from schema.sql and being adopted (see 00_schema.sql): its

@@ -2089,3 +2089,8 @@ $$;
 -- firing for everyone: PostgreSQL checks EXECUTE on a trigger function only
 -- when a trigger is created, so no other role can attach these to a table.
 REVOKE EXECUTE ON FUNCTION @extschema@.update_updated_at_column() FROM PUBLIC;
+
+-- ---------------------------------------------------------------------
+-- sql/src/95_supabase.sql
+-- ---------------------------------------------------------------------
+

@@ -700,11 +700,12 @@ INSERT INTO hotel_agent.e164_plan VALUES
 -- control character).
 
 -- e164_parse_check_length(lengths, min_len, max_len, n): check_length() of
--- e164.c: 0 possible, 1 too short, 2 too long, 3 invalid length.  Plain SQL
--- without a SET clause so that it is inlined: every name is qualified.
+-- e164.c: 0 possible, 1 too short, 2 too long, 3 invalid length.  Every
+-- name is qualified, and the search_path pinned all the same (Supabase's linter asks it of every function).
 CREATE OR REPLACE FUNCTION hotel_agent.e164_parse_check_length(lengths bigint, min_len smallint, max_len smallint, n integer)
 RETURNS integer
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 SELECT CASE
 	WHEN lengths OPERATOR(pg_catalog.=) 0 THEN 0
@@ -3460,5 +3461,45 @@ $$;
 -- firing for everyone: PostgreSQL checks EXECUTE on a trigger function only
 -- when a trigger is created, so no other role can attach these to a table.
 REVOKE EXECUTE ON FUNCTION public.update_updated_at_column() FROM PUBLIC;
+
+-- ---------------------------------------------------------------------
+-- sql/src/95_supabase.sql
+-- ---------------------------------------------------------------------
+
+-- Safe on Supabase. Its Data API (PostgREST) exposes schema public to the
+-- roles anon and authenticated, and older projects grant them everything
+-- on new tables, sequences and functions in public by default. The six
+-- tables hold password hashes and sessions: row level security is enabled
+-- on each, with no policy, so that a role without BYPASSRLS reads and
+-- writes none of their rows, and anon and authenticated lose every
+-- privilege on them and on what else this script created in public. The
+-- functions live in schema hotel_agent, which the Data API does not expose.
+-- Roles that do not exist (a plain PostgreSQL) are skipped.
+ALTER TABLE public.users ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.user_sessions ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.password_history ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.tenants ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.tenant_user_identifiers ENABLE ROW LEVEL SECURITY;
+ALTER TABLE public.lock_audit ENABLE ROW LEVEL SECURITY;
+
+DO $revoke$
+DECLARE
+    r text;
+BEGIN
+    FOR r IN
+        SELECT a.rolname FROM pg_catalog.pg_roles a
+        WHERE a.rolname OPERATOR(pg_catalog.=) ANY (ARRAY['anon', 'authenticated'])
+        ORDER BY 1
+    LOOP
+        EXECUTE pg_catalog.format('REVOKE ALL ON TABLE public.users, public.user_sessions, '
+            'public.password_history, public.tenants, public.tenant_user_identifiers, '
+            'public.lock_audit FROM %I', r);
+        EXECUTE pg_catalog.format('REVOKE ALL ON SEQUENCE public.password_history_id_seq, '
+            'public.tenants_id_seq, public.tenant_user_identifiers_id_seq, '
+            'public.lock_audit_id_seq FROM %I', r);
+        EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION public.update_updated_at_column() FROM %I', r);
+    END LOOP;
+END;
+$revoke$;
 
 COMMIT;

@@ -78,11 +78,14 @@ my $strip = sub {
 	return $l;
 };
 my %ext_fn = map { $strip->($_) => 1 } grep { /^function / } @only_ext;
-my @unexplained_ext = grep { !/^function / } @only_ext;
+# Row level security is enabled on the six tables by the pure-SQL build
+# only (checked below, on a Supabase-like database).
+my $rls = qr/^rls public\.(users|user_sessions|password_history|tenants|tenant_user_identifiers|lock_audit) enabled=/;
+my @unexplained_ext = grep { !/^function / && !/$rls/ } @only_ext;
 # Internal to the pure-SQL build: the phone metadata as tables
 # (hotel_agent.e164_plan, e164_metadata) and the helpers of the twins.
 my $internal = qr/hotel_agent\.(?:e164_parse\w*|e164_plan\w*|e164_metadata|resolve_tenant_row)(?!\w)/;
-my @unexplained_scr = grep { !(/^function / && $ext_fn{ $strip->($_) }) && !/$internal/ } @only_scr;
+my @unexplained_scr = grep { !(/^function / && $ext_fn{ $strip->($_) }) && !/$internal/ && !/$rls/ } @only_scr;
 note('objects internal to the pure-SQL build: ' . scalar(grep { /$internal/ } @only_scr) . ' catalog lines');
 is_deeply(\@unexplained_ext, [], 'every table, index, trigger, comment and privilege of the extension is in the script build');
 is_deeply(\@unexplained_scr, [], 'the script build has nothing else but its twins\' bodies and its internal function')
@@ -126,4 +129,111 @@ is(query('ha_script', q{SELECT string_agg(check_name || ': ' || detail, E'\n') F
 	WHERE NOT ok AND check_name NOT LIKE 'maintenance%'}), '', 'validate() finds nothing wrong with the script build');
 system("dropdb ha_script");
 system("dropdb ha_script_ext");
+
+# A database prepared like Supabase: the Data API's roles, an owner that is
+# not superuser (NOSUPERUSER CREATEDB CREATEROLE BYPASSRLS) and runs the
+# script, pgcrypto in schema extensions, and the legacy default privileges
+# that give anon, authenticated and service_role everything new in public.
+query('postgres', <<'SQL');
+DROP DATABASE IF EXISTS ha_supabase;
+DROP ROLE IF EXISTS regress_supa_owner;
+DROP ROLE IF EXISTS anon;
+DROP ROLE IF EXISTS authenticated;
+DROP ROLE IF EXISTS service_role;
+DROP ROLE IF EXISTS authenticator;
+CREATE ROLE anon NOLOGIN NOINHERIT;
+CREATE ROLE authenticated NOLOGIN NOINHERIT;
+CREATE ROLE service_role NOLOGIN NOINHERIT BYPASSRLS;
+CREATE ROLE authenticator LOGIN NOINHERIT;
+GRANT anon, authenticated, service_role TO authenticator;
+CREATE ROLE regress_supa_owner LOGIN PASSWORD 'owner-secret' NOSUPERUSER CREATEDB CREATEROLE BYPASSRLS;
+SQL
+sub as_owner
+{
+	my ($db, $sql) = @_;
+	local $ENV{PGUSER} = 'regress_supa_owner';
+	local $ENV{PGPASSWORD} = 'owner-secret';
+	open(my $fh, '>', "$dir/q.sql") or die;
+	print $fh $sql;
+	close $fh;
+	my $out = qx{psql -X -q -At -v ON_ERROR_STOP=1 -d $db -f $dir/q.sql 2>&1};
+	my $rc = $?;
+	chomp $out;
+	return ($rc, $out);
+}
+($rc, $out) = as_owner('postgres', 'CREATE DATABASE ha_supabase;');
+is($rc, 0, 'the Supabase-like owner creates a database') or diag($out);
+($rc, $out) = as_owner('ha_supabase', <<'SQL');
+CREATE SCHEMA extensions;
+CREATE EXTENSION pgcrypto SCHEMA extensions;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON TABLES TO anon, authenticated, service_role;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON SEQUENCES TO anon, authenticated, service_role;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON FUNCTIONS TO anon, authenticated, service_role;
+SQL
+is($rc, 0, 'with pgcrypto in schema extensions and the legacy default privileges') or diag($out);
+{
+	local $ENV{PGUSER} = 'regress_supa_owner';
+	local $ENV{PGPASSWORD} = 'owner-secret';
+	$out = qx{psql -X -q -v ON_ERROR_STOP=1 -d ha_supabase -f $script 2>&1};
+	is($?, 0, 'a role that is not superuser runs the script') or diag($out);
+}
+
+# What anon and authenticated can do: read no row, call no writing function.
+($rc, $out) = as_owner('ha_supabase', <<'SQL');
+INSERT INTO tenants (tenant_id, name) VALUES ('hotel-ba', 'Hotel BA');
+INSERT INTO users (id, username, email, hashed_password) VALUES ('u1', 'ana', 'ana@example.com', '$2b$12$secret');
+SELECT hotel_agent.add_tenant_identifier('hotel-ba', '+54 9 11 1234-5678');
+SQL
+is($rc, 0, 'the owner (the backend on Supabase) writes through the functions') or diag($out);
+for my $role (qw(anon authenticated))
+{
+	my @denied;
+	for my $stmt ('SELECT hashed_password FROM public.users', 'SELECT * FROM public.user_sessions',
+		'SELECT * FROM public.tenant_user_identifiers', "INSERT INTO public.tenants (tenant_id, name) VALUES ('x', 'x')",
+		"SELECT hotel_agent.add_tenant_identifier('hotel-ba', '+1 650 253 0000')",
+		"SELECT hotel_agent.record_lock_event('k', 'acquired')", "SELECT hotel_agent.revoke_user_sessions('u1')",
+		"SELECT hotel_agent.resolve_tenant('+54 9 11 1234-5678')")
+	{
+		my $o = qx{psql -X -q -At -d ha_supabase -c "SET ROLE $role" -c "$stmt" 2>&1};
+		push @denied, $stmt if $o =~ /permission denied/;
+	}
+	is(scalar(@denied), 8, "$role is denied every table and every writing function (8 of 8)");
+}
+is(query('ha_supabase', "SET ROLE service_role;\nSELECT hotel_agent.resolve_tenant('5491112345678\@s.whatsapp.net');"),
+	'hotel-ba', 'service_role (BYPASSRLS) resolves a tenant');
+
+# The checks of Supabase's database linter that apply here, by their rules:
+# no table of an exposed schema readable by anon or authenticated without
+# row level security (so no sensitive column exposed either), every
+# function outside the system schemas with a pinned search_path, no
+# SECURITY DEFINER function executable by anon or authenticated, no
+# extension in public. One function is flagged on purpose:
+# run_maintenance() is a procedure that commits after every batch, and a
+# procedure with a SET clause cannot commit; it qualifies every name itself.
+is(query('ha_supabase', <<'SQL'), '0|hotel_agent.run_maintenance(integer)|0|0', 'the linter checks find nothing but run_maintenance()');
+SELECT (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE c.relkind = 'r' AND n.nspname = 'public' AND NOT c.relrowsecurity
+		  AND (has_table_privilege('anon', c.oid, 'SELECT') OR has_table_privilege('authenticated', c.oid, 'SELECT')))
+	|| '|' ||
+	   (SELECT string_agg(p.oid::regprocedure::text, ',') FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+		WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'extensions')
+		  AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
+		  AND NOT EXISTS (SELECT FROM unnest(coalesce(p.proconfig, '{}')) c WHERE c LIKE 'search_path=%'))
+	|| '|' ||
+	   (SELECT count(*) FROM pg_proc p WHERE p.prosecdef
+		  AND (has_function_privilege('anon', p.oid, 'EXECUTE') OR has_function_privilege('authenticated', p.oid, 'EXECUTE')))
+	|| '|' ||
+	   (SELECT count(*) FROM pg_extension e WHERE e.extname <> 'plpgsql' AND e.extnamespace = 'public'::regnamespace);
+SQL
+is(query('ha_supabase', "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' AND relrowsecurity"),
+	'6', 'row level security is enabled on the six tables');
+
+query('postgres', <<'SQL');
+DROP DATABASE ha_supabase;
+DROP ROLE regress_supa_owner;
+DROP ROLE authenticator;
+DROP ROLE anon;
+DROP ROLE authenticated;
+DROP ROLE service_role;
+SQL
 done_testing();

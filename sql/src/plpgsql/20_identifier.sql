@@ -18,11 +18,12 @@
 -- control character).
 
 -- e164_parse_check_length(lengths, min_len, max_len, n): check_length() of
--- e164.c: 0 possible, 1 too short, 2 too long, 3 invalid length.  Plain SQL
--- without a SET clause so that it is inlined: every name is qualified.
+-- e164.c: 0 possible, 1 too short, 2 too long, 3 invalid length.  Every
+-- name is qualified, and the search_path pinned all the same (Supabase's linter asks it of every function).
 CREATE OR REPLACE FUNCTION hotel_agent.e164_parse_check_length(lengths bigint, min_len smallint, max_len smallint, n integer)
 RETURNS integer
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
 AS $$
 SELECT CASE
 	WHEN lengths OPERATOR(pg_catalog.=) 0 THEN 0
