@@ -2,9 +2,10 @@
 # Included by the top-level Makefile; usable alone too:
 #   make -f mk/cores.mk unit | fuzz | metadata | bench-core
 #
-#   metadata    regenerate src/e164_metadata.c from libphonenumber-js
+#   metadata    regenerate src/e164_metadata.c and its SQL twin
+#               sql/src/plpgsql/19_e164_metadata.sql from libphonenumber-js
 #   unit        build and run the unit tests (and the oracle corpus), and
-#               check src/e164_metadata.c against its generator
+#               check both metadata files against their generator
 #   fuzz        libFuzzer + ASan + UBSan, FUZZ_SECONDS per harness
 #   bench-core  time the E.164 core (BENCH_INPUT file, BENCH_REGION)
 
@@ -31,6 +32,7 @@ IDENTIFIER_DEPS = src/identifier_kind.c src/identifier_kind.h $(E164_DEPS) $(EMA
 metadata:
 	cd tools && { node -e "process.exit(require('./node_modules/libphonenumber-js/package.json').version === require('./package-lock.json').packages['node_modules/libphonenumber-js'].version ? 0 : 1)" 2>/dev/null || npm ci; }
 	node tools/gen_e164_metadata.js src/e164_metadata.c
+	node tools/gen_e164_metadata.js --sql sql/src/plpgsql/19_e164_metadata.sql
 
 test/unit/test_e164.bin: test/unit/test_e164.c $(E164_DEPS)
 	$(CORES_CC) $(CORES_CFLAGS) -Isrc -o $@ test/unit/test_e164.c $(E164_CORE) $(CORES_LIBS)
@@ -63,6 +65,13 @@ unit: test/unit/test_e164.bin test/unit/test_email.bin test/unit/test_identifier
 			echo "metadata: src/e164_metadata.c matches its generator"; p=$$((p + 1)); \
 		else \
 			echo "metadata: src/e164_metadata.c is stale or edited by hand: run make metadata"; \
+			f=$$((f + 1)); status=1; \
+		fi; \
+		if node tools/gen_e164_metadata.js --sql build/19_e164_metadata.sql > /dev/null && \
+			cmp -s build/19_e164_metadata.sql sql/src/plpgsql/19_e164_metadata.sql; then \
+			echo "metadata: sql/src/plpgsql/19_e164_metadata.sql matches its generator"; p=$$((p + 1)); \
+		else \
+			echo "metadata: sql/src/plpgsql/19_e164_metadata.sql is stale or edited by hand: run make metadata"; \
 			f=$$((f + 1)); status=1; \
 		fi; \
 	else \

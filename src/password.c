@@ -109,21 +109,18 @@ password_history_define_gucs(void)
 }
 
 /*
- * Serialize pruning per user until the end of the transaction.  The tag is
- * a 64-bit hash of the user id: two users sharing a hash only wait for each
- * other, which is harmless.
+ * Serialize pruning per user until the end of the transaction, on the
+ * lock bucket of the user id (locks.c): two users sharing a bucket only
+ * wait for each other, which is harmless.
  */
 static void
 lock_user_history(text *user_id)
 {
-	LOCKTAG		tag;
 	uint64		h;
 
 	h = hash_bytes_extended((const unsigned char *) VARDATA_ANY(user_id),
 							VARSIZE_ANY_EXHDR(user_id), 0);
-	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, (uint32) (h >> 32), (uint32) h,
-						 PASSWORD_HISTORY_LOCK_FIELD4);
-	(void) LockAcquire(&tag, ExclusiveLock, false, false);
+	hotel_agent_lock_keys(&h, 1, PASSWORD_HISTORY_LOCK_FIELD4);
 }
 
 /*

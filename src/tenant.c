@@ -706,39 +706,21 @@ hotel_agent_tenant_is_open(PG_FUNCTION_ARGS)
 
 /*
  * The same guest under two keys: the transaction-level locks that every
- * spelling of one phone number maps to.  One advisory lock (a tag of our
- * own, TENANT_IDENTIFIER_LOCK_FIELD4) per match key, taken in hash order
- * so that two writers never wait for each other in a cycle; two spellings
- * of one guest share at least one key, so their writers serialize.
+ * spelling of one phone number maps to, one per match key (bucketed and
+ * taken in order by locks.c); two spellings of one guest share at least
+ * one key, so their writers serialize.
  */
-static int
-compare_uint64(const void *a, const void *b)
-{
-	uint64		x = *(const uint64 *) a;
-	uint64		y = *(const uint64 *) b;
-
-	return x < y ? -1 : x > y ? 1 : 0;
-}
-
 static void
 lock_guest_keys(const char **keys, int nkeys)
 {
 	uint64		hashes[E164_MAX_MATCH_KEYS];
 
+	StaticAssertStmt(E164_MAX_MATCH_KEYS <= HOTEL_AGENT_LOCK_MAX_KEYS,
+					 "every match key of a guest must fit into one lock call");
 	for (int i = 0; i < nkeys; i++)
 		hashes[i] = hash_bytes_extended((const unsigned char *) keys[i],
 										strlen(keys[i]), 0);
-	qsort(hashes, nkeys, sizeof(uint64), compare_uint64);
-	for (int i = 0; i < nkeys; i++)
-	{
-		LOCKTAG		tag;
-
-		if (i > 0 && hashes[i] == hashes[i - 1])
-			continue;
-		SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, (uint32) (hashes[i] >> 32),
-							 (uint32) hashes[i], TENANT_IDENTIFIER_LOCK_FIELD4);
-		(void) LockAcquire(&tag, ExclusiveLock, false, false);
-	}
+	hotel_agent_lock_keys(hashes, nkeys, TENANT_IDENTIFIER_LOCK_FIELD4);
 }
 
 /*

@@ -1,7 +1,10 @@
 #!/usr/bin/env node
-// Generates src/e164_metadata.c from libphonenumber-js's metadata.max.json.
+// Generates src/e164_metadata.c from libphonenumber-js's metadata.max.json,
+// and with --sql the same model as SQL data for the PL/pgSQL twin of the
+// normaliser (Supabase build): one reader, two emitters.
 //
 // Usage: node tools/gen_e164_metadata.js [output.c]
+//        node tools/gen_e164_metadata.js --sql [output.sql]
 //
 // The JSON layout (metadata format version 4) is read the way
 // libphonenumber-js's own source/metadata.js reads it:
@@ -22,7 +25,11 @@ const crypto = require('crypto')
 
 const pkgDir = path.join(__dirname, 'node_modules', 'libphonenumber-js')
 const jsonPath = path.join(pkgDir, 'metadata.max.json')
-const outPath = process.argv[2] || path.join(__dirname, '..', 'src', 'e164_metadata.c')
+const sqlMode = process.argv[2] === '--sql'
+const outArg = sqlMode ? process.argv[3] : process.argv[2]
+const outPath = outArg || (sqlMode
+	? path.join(__dirname, '..', 'sql', 'src', 'plpgsql', '19_e164_metadata.sql')
+	: path.join(__dirname, '..', 'src', 'e164_metadata.c'))
 
 const raw = fs.readFileSync(jsonPath)
 const sha256 = crypto.createHash('sha256').update(raw).digest('hex')
@@ -338,6 +345,13 @@ if (patterns.length > 1024) {
 	throw new Error('more patterns than E164_MAX_PATTERNS in src/e164_metadata.h')
 }
 
+if (sqlMode) {
+	emitSql()
+} else {
+	emitC()
+}
+
+function emitC() {
 const lines = []
 lines.push('/*-------------------------------------------------------------------------')
 lines.push(' *')
@@ -415,3 +429,138 @@ lines.push('')
 
 fs.writeFileSync(outPath, lines.join('\n'))
 console.log(`wrote ${outPath}: ${plans.length} plans, ${patterns.length} patterns, ${versionString}`)
+}
+
+// Capturing groups of pattern p (PCRE2_INFO_CAPTURECOUNT for this subset).
+function captureCount(p) {
+	let n = 0
+	let inClass = false
+	for (let i = 0; i < p.length; i++) {
+		const c = p[i]
+		if (c === '\\') { i++; continue }
+		if (inClass) { if (c === ']') { inClass = false } continue }
+		if (c === '[') { inClass = true; continue }
+		if (c === '(' && p[i + 1] !== '?') { n++ }
+	}
+	return n
+}
+
+// The SQL emitter: the same plans as the C tables, as rows of one table in
+// schema hotel_agent for the PL/pgSQL twin (sql/src/plpgsql/20_identifier.sql).
+// Patterns are stored ready to run as PostgreSQL AREs: anchored the way the
+// C core anchors them, literal alternatives ("00|011") as arrays compared
+// without a regex, lengths as the C bit masks plus their bounds.  Only the
+// regex subset the C core's generator saw is allowed here: (?:...), groups,
+// classes, \d, {m,n}, ?, |, and $ at the end of an alternative.
+function emitSql() {
+	const q = s => s === null || s === undefined ? 'NULL' : "'" + s.replace(/'/g, "''") + "'"
+	const arr = (xs, type) => xs === null ? 'NULL' :
+		'ARRAY[' + xs.map(x => typeof x === 'string' || x === null ? q(x) : String(x)).join(', ') + ']::' + type
+	const literals = p => p && kind(p) === 'E164_PAT_LITERALS' ? p.split('|') : null
+	const regex = (p, pre, post) => p && kind(p) === 'E164_PAT_REGEX' ? pre + p + post : null
+	const bounds = mask => {
+		if (!mask) { return [null, null] }
+		let lo = 0, hi = 31
+		while (!(mask & (1 << lo))) { lo++ }
+		while (!((mask >>> hi) & 1)) { hi-- }
+		return [lo, hi]
+	}
+	for (const p of patterns) {
+		if (/\(\?[^:]|\\[^d]|[.*+^]/.test(p)) {
+			throw new Error('pattern outside the subset the SQL twin runs: ' + p)
+		}
+	}
+	// the members of each calling code, main plan first
+	const memberOf = new Map()
+	for (let n = 0; n < 1000; n++) {
+		const c = callingCodes[n]
+		if (!c) { continue }
+		for (let k = 0; k < c.count; k++) {
+			memberOf.set(members[c.first + k], { k, count: c.count, uniform: c.uniform })
+		}
+	}
+	const L = []
+	L.push('-- Phone numbering-plan tables of the PL/pgSQL normaliser (Supabase build).')
+	L.push('-- GENERATED FILE, DO NOT EDIT: tools/gen_e164_metadata.js --sql writes it')
+	L.push(`-- from libphonenumber-js ${pkgVersion} (npm), file metadata.max.json,`)
+	L.push(`-- sha256 ${sha256}: the same metadata and the`)
+	L.push('-- same model as src/e164_metadata.c, which the same reader generates.')
+	L.push('--')
+	L.push('-- One row per numbering plan, numbered as in the C tables. Patterns are')
+	L.push('-- PostgreSQL AREs anchored as the C core anchors them (*_rx); literal')
+	L.push('-- alternatives are arrays tried in order, as the C core does without a')
+	L.push('-- regex. lengths: bit n set when n digits are possible (0: any), with')
+	L.push('-- min_len and max_len its bounds. The table is code, not data: the')
+	L.push('-- script refills it on every install and upgrade.')
+	L.push('')
+	L.push('-- @once')
+	L.push('CREATE TABLE hotel_agent.e164_plan (')
+	L.push('    plan smallint PRIMARY KEY,')
+	L.push('    region text NOT NULL,            -- ISO 3166 alpha-2, \'\' for non-geographic')
+	L.push('    cc smallint NOT NULL,            -- country calling code')
+	L.push('    member smallint NOT NULL,        -- order among the plans of cc, 0 = main')
+	L.push('    cc_plans smallint NOT NULL,      -- plans sharing cc')
+	L.push('    cc_uniform boolean NOT NULL,     -- all of them have the same lengths')
+	L.push('    idd_rx text,                     -- international prefix, ^(?:p)')
+	L.push('    idd_literals text[],             -- or its literal alternatives')
+	L.push('    nnp_rx text NOT NULL,            -- national number pattern, ^(?:p)$')
+	L.push('    npfp_rx text,                    -- national prefix for parsing, ^((?:p))')
+	L.push('    npfp_literals text[],            -- or its literal alternatives')
+	L.push('    npfp_ncap smallint NOT NULL,     -- capturing groups of npfp')
+	L.push('    npfp_first smallint NOT NULL,    -- bit d: a match can start with digit d')
+	L.push('    leading_rx text,                 -- leading digits, ^(?:p)')
+	L.push('    transform text,                  -- national prefix transform rule')
+	L.push('    lengths bigint NOT NULL,')
+	L.push('    min_len smallint,')
+	L.push('    max_len smallint,')
+	L.push('    type_rx text[],                  -- per number type, ^(?:p)$, when cc is shared')
+	L.push('    type_lengths bigint[]')
+	L.push(');')
+	L.push('CREATE UNIQUE INDEX e164_plan_region ON hotel_agent.e164_plan (region) WHERE region <> \'\';')
+	L.push('CREATE UNIQUE INDEX e164_plan_cc ON hotel_agent.e164_plan (cc, member);')
+	L.push('CREATE TABLE hotel_agent.e164_metadata (version text NOT NULL);')
+	L.push('-- @end-once')
+	L.push('')
+	L.push('COMMENT ON TABLE hotel_agent.e164_plan IS')
+	L.push("'Phone numbering plans of the PL/pgSQL normaliser, generated from libphonenumber metadata (code, not data)';")
+	L.push('COMMENT ON TABLE hotel_agent.e164_metadata IS')
+	L.push("'Which libphonenumber metadata hotel_agent.e164_plan was generated from';")
+	L.push('GRANT SELECT ON hotel_agent.e164_plan, hotel_agent.e164_metadata TO PUBLIC;')
+	L.push('')
+	L.push('DELETE FROM hotel_agent.e164_metadata;')
+	L.push(`INSERT INTO hotel_agent.e164_metadata VALUES (${q(versionString)});`)
+	L.push('DELETE FROM hotel_agent.e164_plan;')
+	L.push('INSERT INTO hotel_agent.e164_plan VALUES')
+	const rows = []
+	plans.forEach((p, i) => {
+		const m = memberOf.get(i)
+		const [lo, hi] = bounds(p.lengths)
+		const ncap = p.npfp && kind(p.npfp) === 'E164_PAT_REGEX' ? captureCount(p.npfp) : 0
+		if (p.transform && !/^(\d|\$[1-9])*$/.test(p.transform)) {
+			throw new Error('transform rule outside what the SQL twin expands: ' + p.transform)
+		}
+		for (const g of (p.transform || '').match(/\$[1-9]/g) || []) {
+			if (Number(g[1]) > ncap) {
+				throw new Error('transform rule refers to a missing group: ' + p.region)
+			}
+		}
+		let typeRx = null
+		let typeLengths = null
+		if (p.types) {
+			const tb = typeBlocks.find(t => t.name === p.types)
+			typeRx = tb.block.map(t => t.pattern < 0 ? null : '^(?:' + patterns[t.pattern] + ')$')
+			typeLengths = tb.block.map(t => t.lengths)
+		}
+		rows.push(`    (${i}, ${q(p.region)}, ${p.cc}, ${m.k}, ${m.count}, ${m.uniform}, ` +
+			`${q(regex(p.idd, '^(?:', ')'))}, ${arr(literals(p.idd), 'text[]')}, ` +
+			`${q('^(?:' + p.nnp + ')$')}, ` +
+			`${q(regex(p.npfp, '^((?:', '))'))}, ${arr(literals(p.npfp), 'text[]')}, ` +
+			`${ncap}, ${p.npfpFirst}, ${q(p.leadingDigits ? '^(?:' + p.leadingDigits + ')' : null)}, ` +
+			`${q(p.transform)}, ${p.lengths}, ${lo === null ? 'NULL' : lo}, ${hi === null ? 'NULL' : hi}, ` +
+			`${arr(typeRx, 'text[]')}, ${arr(typeLengths, 'bigint[]')})`)
+	})
+	L.push(rows.join(',\n') + ';')
+	L.push('')
+	fs.writeFileSync(outPath, L.join('\n'))
+	console.log(`wrote ${outPath}: ${plans.length} plans, ${patterns.length} patterns, ${versionString}`)
+}
