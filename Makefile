@@ -3,9 +3,11 @@
 #   make demo    install what is missing, build, install, run the demo in a throwaway cluster
 #   make test    install what is missing, build, install, run every suite in a throwaway cluster
 #   make bench   benchmarks; they print ratios measured side by side in one run
+#   make test-pg17      the whole suite against PostgreSQL 17 in a Debian 13 root (root)
+#   make test-sqlsmith  random queries against the installed extension (after make test)
 #
 # `test` is also a directory, so every project target is phony.
-.PHONY: all install demo test bench deps unit fuzz metadata bench-core
+.PHONY: all install demo test test-pg17 test-sqlsmith bench deps unit fuzz metadata bench-core
 
 EXTENSION = hotel_agent
 MODULE_big = hotel_agent
@@ -46,8 +48,16 @@ SHLIB_LINK = -lpcre2-8
 EXTRA_CLEAN = build test/unit/*.bin test/fuzz/*.bin test/bench/*.bin
 
 # PostgreSQL 15 by default (Debian's pg_config on PATH points at the newest
-# installed server); PG_CONFIG=... builds for another one.
-PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
+# installed server); PG_VERSION=17 or PG_CONFIG=... builds for another one.
+PG_VERSION ?= 15
+export PG_VERSION
+PG_CONFIG ?= $(firstword $(wildcard /usr/lib/postgresql/$(PG_VERSION)/bin/pg_config) pg_config)
+
+# Our sources compile without a warning on every supported server version.
+# PostgreSQL's headers force the one exception: their static inline
+# functions (ilist.h, bufpage.h, fmgr.h) leave parameters unused, as do
+# the callbacks with fixed signatures that we register.
+PG_CFLAGS = -Wall -Wextra -Werror -Wno-unused-parameter
 PGXS := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
 ifeq ($(PGXS),)
 # `make demo` / `make test` on a fresh machine: pg_config is not there yet;
@@ -99,6 +109,14 @@ test: deps
 	$(MAKE) all
 	$(MAKE) install
 	bash test/run.sh
+
+# The whole suite against PostgreSQL 17 in a Debian 13 root (root only).
+test-pg17:
+	bash test/pg17/run.sh
+
+# sqlsmith's random queries against the installed extension (after make test).
+test-sqlsmith:
+	bash test/sqlsmith/run.sh
 
 bench: deps
 	$(MAKE) all

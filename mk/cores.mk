@@ -16,10 +16,10 @@
 .PHONY: metadata metadata-deps unit fuzz bench-core
 
 CORES_CC ?= gcc
-CORES_CFLAGS ?= -O2 -Wall -Werror
+CORES_CFLAGS ?= -O2 -Wall -Wextra -Werror
 CORES_LIBS = -lpcre2-8
-FUZZ_CC ?= $(firstword $(shell command -v clang-14 clang 2>/dev/null) clang-14)
-FUZZ_CFLAGS ?= -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_CC ?= $(firstword $(foreach c,clang-14 clang,$(shell command -v $(c) 2>/dev/null)) clang)
+FUZZ_CFLAGS ?= -g -O1 -Wall -Wextra -Werror -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_SECONDS ?= 30
 FUZZ_HARNESSES = e164 email identifier
 BENCH_INPUT ?= -

@@ -264,7 +264,14 @@ static Oid
 lock_table_by_name(const char *relname, LOCKMODE lockmode)
 {
 	char	   *qualified = hotel_agent_qualified_table(relname);
-	RangeVar   *rv = makeRangeVarFromNameList(stringToQualifiedNameList(qualified));
+	RangeVar   *rv;
+
+	/* PostgreSQL 16 added the soft-error context (NULL: errors are thrown) */
+#if PG_VERSION_NUM >= 160000
+	rv = makeRangeVarFromNameList(stringToQualifiedNameList(qualified, NULL));
+#else
+	rv = makeRangeVarFromNameList(stringToQualifiedNameList(qualified));
+#endif
 
 	return RangeVarGetRelid(rv, lockmode, false);
 }

@@ -142,7 +142,11 @@ typedef struct HistoryTable
 
 static HistoryTable history;
 static void history_table_fill(ExtTables *cache, Relation *rels);
-static ExtTables history_cache = {1, {"password_history"}, history_table_fill};
+static ExtTables history_cache = {
+	.ntables = 1,
+	.names = {"password_history"},
+	.fill = history_table_fill,
+};
 
 #define HISTORY_REL	(history_cache.relids[0])
 

@@ -100,7 +100,11 @@ typedef struct TenantTables
 
 static TenantTables tables;
 static void tenant_tables_fill(ExtTables *cache, Relation *rels);
-static ExtTables tenant_cache = {2, {"tenant_user_identifiers", "tenants"}, tenant_tables_fill};
+static ExtTables tenant_cache = {
+	.ntables = 2,
+	.names = {"tenant_user_identifiers", "tenants"},
+	.fill = tenant_tables_fill,
+};
 
 #define IDENT_REL	(tenant_cache.relids[0])
 #define TENANT_REL	(tenant_cache.relids[1])

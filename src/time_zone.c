@@ -16,6 +16,9 @@
 #include "fmgr.h"
 #include "pgtime.h"
 #include "utils/builtins.h"
+#if PG_VERSION_NUM >= 160000
+#include "varatt.h"				/* VARDATA_ANY: no longer in postgres.h */
+#endif
 
 /* Longer names are not zone names (TZ_STRLEN_MAX is 255). */
 #define TIME_ZONE_NAME_MAX 255

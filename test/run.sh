@@ -124,10 +124,13 @@ pg_virtualenv -t -v "$PG_VERSION" -i "$INITDB_OPTS" \
 server_rc=$?
 printf '%-28s %s  (%ds, log: %s)\n' server-suites "$([ $server_rc = 0 ] && echo ok || echo FAILED)" $((SECONDS - start)) "$LOG_DIR/server.log"
 
-# One result per regression test, isolation spec and TAP file.
+# One result per regression test, isolation spec and TAP file (pg_regress
+# prints "name ... ok" up to PostgreSQL 15, "ok N - name" from 16 on).
 while read -r name result; do
 	count "$name" "$result"
-done < <(sed -nE 's/^(test| +)? *([A-Za-z0-9_-]+) +\.\.\. (ok|FAILED|failed).*/\2 \3/p' "$LOG_DIR/server.log" |
+done < <(sed -nE 's/^(test| +)? *([A-Za-z0-9_-]+) +\.\.\. (ok|FAILED|failed).*/\2 \3/p
+	s/^ok +[0-9]+ +[-+] +([A-Za-z0-9_-]+) .*/\1 ok/p
+	s/^not ok +[0-9]+ +[-+] +([A-Za-z0-9_-]+) .*/\1 fail/p' "$LOG_DIR/server.log" |
 	sed -E 's/ (FAILED|failed)$/ fail/')
 while read -r name result; do
 	count "$name" "$result"

@@ -2,16 +2,19 @@
 # Installs the Debian 12 packages that building, testing and benchmarking
 # hotel_agent need, and only those that are missing. Runs as root (apt-get);
 # as another user it prints the command to run instead.
+# PG_VERSION (default 15) chooses the server: 17 on Debian 13 for
+# `make test-pg17`, which runs this inside its Debian 13 root.
 set -e
 
+v=${PG_VERSION:-15}
 packages="
 	build-essential
-	postgresql-15
-	postgresql-server-dev-15
-	postgresql-15-cron
+	postgresql-$v
+	postgresql-server-dev-$v
+	postgresql-$v-cron
 	libpcre2-dev
 	clang
-	libclang-rt-14-dev
+	libclang-rt-dev
 	libipc-run-perl
 	libphonenumber-dev
 	pgbouncer

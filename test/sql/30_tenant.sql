@@ -213,10 +213,13 @@ SELECT hotel_agent.resolve_tenant('5491112345678') AS after_rollback;
 -- Over a table (the rows in, answers out), and in a parallel worker.
 SELECT i.identifier, hotel_agent.resolve_tenant(i.identifier) AS tenant
 FROM public.tenant_user_identifiers i ORDER BY 1;
-SET force_parallel_mode = on;
+-- PostgreSQL 16 renamed force_parallel_mode to debug_parallel_query.
+SELECT CASE WHEN current_setting('server_version_num')::int >= 160000
+            THEN 'debug_parallel_query' ELSE 'force_parallel_mode' END AS parallel_guc \gset
+SET :parallel_guc = on;
 SELECT hotel_agent.resolve_tenant('5491112345678') AS in_worker;
 EXPLAIN (COSTS OFF) SELECT hotel_agent.resolve_tenant('5491112345678');
-RESET force_parallel_mode;
+RESET :parallel_guc;
 
 -- Volatility, strictness and parallel safety as declared.
 SELECT p.oid::regprocedure AS function, p.provolatile, p.proisstrict, p.proparallel,
