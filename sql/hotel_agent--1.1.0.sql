@@ -1401,7 +1401,7 @@ COMMENT ON VIEW hotel_agent.stats IS
 -- on the tables they read, which these grants give.
 CREATE OR REPLACE FUNCTION hotel_agent.backend_access_privileges(include_operations boolean DEFAULT false)
 RETURNS TABLE(object_type text, object_name text, privileges text, operations boolean, reason text)
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT p.object_type, p.object_name, p.privileges, p.operations, p.reason
