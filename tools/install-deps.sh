@@ -18,6 +18,7 @@ packages="
 	libipc-run-perl
 	libphonenumber-dev
 	pgbouncer
+	openssl
 	python3-asyncpg
 "
 
