@@ -302,7 +302,7 @@ cmd_create_role() {
 	[[ $url_user == *.* ]] && user_suffix=.${url_user#*.}
 	echo "the backend's DATABASE_URL (put the password in place of PASSWORD; it is hexadecimal, no escaping needed):"
 	echo "  postgresql://$role$user_suffix:PASSWORD@$url_host:6543/${url_db:-postgres}?sslmode=require"
-	echo "e.g. in a shell that does not log its expansions:"
+	echo "e.g. (the shell reads the file: the password is in neither the command line nor the shell's history):"
 	echo "  export DATABASE_URL=\"postgresql://$role$user_suffix:\$(cat $file)@$url_host:6543/${url_db:-postgres}?sslmode=require\""
 }
 

@@ -1,8 +1,7 @@
 -- make supabase-test-connection (tools/supabase.sh): what the connection
 -- is. Read-only; one transaction.
 \conninfo
-SELECT 'server: PostgreSQL ' || pg_catalog.current_setting('server_version')
-       || ' (' || pg_catalog.split_part(pg_catalog.version(), ',', 1) || ')';
+SELECT 'server: ' || pg_catalog.split_part(pg_catalog.version(), ',', 1);
 SELECT 'connected as ' || current_user || ' to database ' || pg_catalog.current_database();
 -- The server's side of this connection: behind a pooler, the pooler's
 -- connection to PostgreSQL (the client's side is what sslmode required,
