@@ -149,14 +149,16 @@ parse_url() {
 		password=${password//\\/\\\\}
 		password=${password//:/\\:}
 		printf '*:*:*:*:%s\n' "$password" >"$tmp/pgpass"
-		export PGPASSFILE=$tmp/pgpass
 	else
-		export PGPASSFILE=/dev/null
+		: >"$tmp/pgpass" # not ~/.pgpass either
 	fi
+	export PGPASSFILE=$tmp/pgpass
 	password=''
 	export -n DATABASE_URL
-	local IFS='&'
-	url_redacted="postgresql://${url_user}$([ $have_password = 1 ] && echo ':***')@${hostport}/${url_db}${shown:+?${shown[*]}}"
+	local IFS='&' hidden=''
+	[ $have_password = 1 ] && hidden=':***'
+	url_redacted="postgresql://${url_user}${hidden}@${hostport}/${url_db}${shown:+?${shown[*]}}"
+	return 0
 }
 
 # SSL: required, unless test-connection is allowed to go without.
@@ -322,6 +324,10 @@ finish() {
 	exit $rc
 }
 trap finish EXIT
+# \getenv, which keeps the inputs off psql's command line, is psql 15's.
+psql_version=$(psql --version) || die "psql not found: install postgresql-client-15 (or later)"
+[[ $psql_version =~ \ ([0-9]+)[.0-9]* ]] && [ "${BASH_REMATCH[1]}" -ge 15 ] ||
+	die "these commands need psql 15 or later, not: $psql_version"
 parse_url
 echo "hotel_agent $version, supabase $cmd, $(date -u '+%Y-%m-%d %H:%M:%S') UTC"
 echo "database: $url_redacted"

@@ -263,6 +263,13 @@ like($out, qr/^connected as postgres to database postgres$/m, 'as the URL\'s use
 	like($out, qr/^sslmode: not set \(SSL not required/m, 'and says SSL was not required');
 }
 {
+	local $url = "postgresql://postgres\@127.0.0.1:$pool_port/postgres?sslmode=require";
+	($rc, $out) = supa('test-connection', '');
+	isnt($rc, 0, 'a URL without a password: fails');
+	like($out, qr/^database: postgresql:\/\/postgres\@127/m, 'shown as it is');
+	like($out, qr/password/i, 'with libpq\'s message (no password file, no PG* variable used)');
+}
+{
 	local $url = "postgresql://postgres:wrong\@127.0.0.1:$pool_port/postgres?sslmode=require";
 	($rc, $out) = supa('test-connection', '');
 	isnt($rc, 0, 'a wrong password: fails');
