@@ -31,9 +31,11 @@
 # verify-full); only test-connection lets INSECURE=1 pass, after YES is
 # typed, never when CI=true or ENVIRONMENT=production.
 #
-# Behind a transaction pooler (Supavisor or PgBouncer, port 6543) every
-# psql run is one transaction and sets nothing beyond it (SET LOCAL,
-# set_config(..., true), ON COMMIT DROP): no session state is needed.
+# Behind a transaction pooler (Supavisor or PgBouncer, port 6543) each
+# transaction may get another server connection: nothing is carried from
+# one transaction to the next (SET LOCAL, set_config(..., true), ON COMMIT
+# DROP), and what must be all or nothing is one transaction (psql -1, or
+# the install script's own BEGIN and COMMIT).
 set -euo pipefail
 umask 077
 
