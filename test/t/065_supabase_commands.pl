@@ -300,6 +300,17 @@ SQL
 		. q{ UNION ALL SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace}
 		. q{ UNION ALL SELECT count(*) FROM pg_proc WHERE pronamespace = 'public'::regnamespace AND proname <> 'fail_late'}),
 		"0\n0\n0", 'no schema, table or function is left');
+	# A hotel_agent older than this version, for which no pure-SQL upgrade
+	# script exists; then a schema hotel_agent that is not hotel_agent's.
+	owner('ha_fail', "CREATE SCHEMA hotel_agent; CREATE FUNCTION hotel_agent.version() RETURNS text LANGUAGE sql AS \$\$SELECT '0.9.0'\$\$;");
+	($rc, $out) = supa('apply', '');
+	isnt($rc, 0, 'apply over a version without an upgrade script: refused');
+	like($out, qr/hotel_agent 0\.9\.0 is installed and there is no upgrade script sql\/supabase\/hotel_agent--0\.9\.0--$version\.sql/,
+		'naming the script it would need');
+	owner('ha_fail', 'DROP FUNCTION hotel_agent.version()');
+	($rc, $out) = supa('apply', '');
+	isnt($rc, 0, 'apply with a foreign schema hotel_agent: refused');
+	like($out, qr/a schema hotel_agent exists without hotel_agent\.version\(\)/, 'saying so');
 	local $url = "postgresql://postgres:$owner_pw_url\@127.0.0.1:$pool_port/ha_ext?sslmode=require";
 	($rc, $out) = supa('apply', '');
 	isnt($rc, 0, 'apply into a database with the extension: refused');
