@@ -20,6 +20,7 @@ packages="
 	pgbouncer
 	openssl
 	python3-asyncpg
+	prometheus-postgres-exporter
 "
 
 missing=""
