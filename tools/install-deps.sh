@@ -19,6 +19,7 @@ packages="
 	libphonenumber-dev
 	pgbouncer
 	python3-asyncpg
+	python3-phonenumbers
 "
 
 missing=""
