@@ -701,19 +701,26 @@ INSERT INTO hotel_agent.e164_plan VALUES
 
 -- e164_parse_check_length(lengths, min_len, max_len, n): check_length() of
 -- e164.c: 0 possible, 1 too short, 2 too long, 3 invalid length.  Every
--- name is qualified, and the search_path pinned all the same (Supabase's linter asks it of every function).
+-- name is qualified, and the search_path pinned all the same (Supabase's
+-- linter asks it of every function).  PL/pgSQL, not SQL: the SET clause
+-- keeps a SQL function from being inlined, and a SQL function that is not
+-- inlined is parsed and planned again in every transaction that calls it
+-- (its cache lives in the caller's expression state), where PL/pgSQL
+-- compiles once per session.
 CREATE OR REPLACE FUNCTION hotel_agent.e164_parse_check_length(lengths bigint, min_len smallint, max_len smallint, n integer)
 RETURNS integer
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-SELECT CASE
-	WHEN lengths OPERATOR(pg_catalog.=) 0 THEN 0
-	WHEN n OPERATOR(pg_catalog.=) min_len THEN 0
-	WHEN n OPERATOR(pg_catalog.<) min_len THEN 1
-	WHEN n OPERATOR(pg_catalog.>) max_len THEN 2
-	WHEN (lengths OPERATOR(pg_catalog.>>) n) OPERATOR(pg_catalog.&) 1 OPERATOR(pg_catalog.=) 1 THEN 0
-	ELSE 3 END
+BEGIN
+	RETURN CASE
+		WHEN lengths OPERATOR(pg_catalog.=) 0 THEN 0
+		WHEN n OPERATOR(pg_catalog.=) min_len THEN 0
+		WHEN n OPERATOR(pg_catalog.<) min_len THEN 1
+		WHEN n OPERATOR(pg_catalog.>) max_len THEN 2
+		WHEN (lengths OPERATOR(pg_catalog.>>) n) OPERATOR(pg_catalog.&) 1 OPERATOR(pg_catalog.=) 1 THEN 0
+		ELSE 3 END;
+END
 $$;
 
 -- check_length_for() and has_number_type() of e164.c: the length check of
