@@ -656,7 +656,10 @@ BEGIN
 END
 $$;
 
--- The functions of sql/src/c/20_identifier.sql, same declarations.
+-- The functions of sql/src/c/20_identifier.sql, same declarations.  A NULL
+-- default_region skips e164_parse_region(), whose answer would be NULL: one
+-- function call (and its search_path switch) less on every call without a
+-- region, such as every resolve_tenant().
 
 CREATE OR REPLACE FUNCTION hotel_agent.normalize_e164(raw text, default_region text DEFAULT NULL)
 RETURNS text
@@ -670,7 +673,9 @@ BEGIN
 	IF raw IS NULL THEN
 		RETURN NULL;
 	END IF;
-	region := hotel_agent.e164_parse_region(default_region);
+	IF default_region IS NOT NULL THEN
+		region := hotel_agent.e164_parse_region(default_region);
+	END IF;
 	r := hotel_agent.e164_parse(raw, region, false);
 	IF starts_with(r, chr(1)) THEN
 		PERFORM hotel_agent.e164_parse_fail('P' || substr(r, 2), raw);
@@ -691,7 +696,9 @@ BEGIN
 	IF raw IS NULL THEN
 		RETURN NULL;
 	END IF;
-	region := hotel_agent.e164_parse_region(default_region);
+	IF default_region IS NOT NULL THEN
+		region := hotel_agent.e164_parse_region(default_region);
+	END IF;
 	r := hotel_agent.e164_parse(raw, region, false);
 	RETURN CASE WHEN starts_with(r, chr(1)) THEN NULL ELSE r END;
 END
@@ -709,7 +716,9 @@ BEGIN
 	IF raw IS NULL THEN
 		RETURN NULL;
 	END IF;
-	region := hotel_agent.e164_parse_region(default_region);
+	IF default_region IS NOT NULL THEN
+		region := hotel_agent.e164_parse_region(default_region);
+	END IF;
 	r := hotel_agent.e164_parse_identifier(raw, region);
 	IF starts_with(r, chr(1)) THEN
 		PERFORM hotel_agent.e164_parse_fail(substr(r, 2), raw);
@@ -730,7 +739,9 @@ BEGIN
 	IF raw IS NULL THEN
 		RETURN NULL;
 	END IF;
-	region := hotel_agent.e164_parse_region(default_region);
+	IF default_region IS NOT NULL THEN
+		region := hotel_agent.e164_parse_region(default_region);
+	END IF;
 	r := hotel_agent.e164_parse_identifier(raw, region);
 	RETURN CASE WHEN starts_with(r, chr(1)) THEN NULL ELSE r END;
 END
