@@ -307,6 +307,7 @@ DECLARE
 	natoff integer;
 	m integer := -1;
 	r integer;
+	n integer;
 	t text;
 BEGIN
 	-- at most 250 characters; the byte bound comes first
@@ -409,8 +410,17 @@ BEGIN
 	IF length(d) - natoff <= 0 THEN
 		RETURN chr(1) || '4';
 	END IF;
+	-- Below, e164_parse_national() is called only when a national prefix
+	-- can start the number (otherwise it returns the number unchanged),
+	-- and e164_parse_length_for() only for a calling code of several plans
+	-- (otherwise it is e164_parse_check_length(), written out): every call
+	-- costs a search_path switch, and most numbers need none of the three.
 	IF NOT have_nn THEN
-		nn := hotel_agent.e164_parse_national(sel, substr(d, natoff + 1));
+		nn := substr(d, natoff + 1);
+		IF NOT (nn = '' OR (sel.npfp_literals IS NULL AND (sel.npfp_rx IS NULL
+				OR (sel.npfp_first >> (ascii(nn) - 48)) & 1 <> 1))) THEN
+			nn := hotel_agent.e164_parse_national(sel, nn);
+		END IF;
 	END IF;
 
 	-- A result must normalise to itself: strip again with the calling
@@ -425,11 +435,27 @@ BEGIN
 		ELSIF length(nn) > 17 THEN
 			RETURN chr(1) || '5';
 		END IF;
-		r := hotel_agent.e164_parse_length_for(mainp, nn);
+		IF mainp.cc_plans <= 1 OR mainp.cc_uniform THEN
+			n := length(nn);
+			r := CASE
+				WHEN mainp.lengths = 0 THEN 0
+				WHEN n = mainp.min_len THEN 0
+				WHEN n < mainp.min_len THEN 1
+				WHEN n > mainp.max_len THEN 2
+				WHEN (mainp.lengths >> n) & 1 = 1 THEN 0
+				ELSE 3 END;
+		ELSE
+			r := hotel_agent.e164_parse_length_for(mainp, nn);
+		END IF;
 		IF r <> 0 THEN
 			RETURN chr(1) || CASE r WHEN 1 THEN '4' WHEN 2 THEN '5' ELSE '6' END;
 		END IF;
-		again := hotel_agent.e164_parse_national(mainp, nn);
+		IF mainp.npfp_literals IS NULL AND (mainp.npfp_rx IS NULL
+				OR (mainp.npfp_first >> (ascii(nn) - 48)) & 1 <> 1) THEN
+			again := nn;
+		ELSE
+			again := hotel_agent.e164_parse_national(mainp, nn);
+		END IF;
 		IF again = nn THEN
 			-- E.164: at most 15 digits
 			IF length(mainp.cc::text) + length(nn) > 15 THEN
