@@ -21,6 +21,7 @@ packages="
 	openssl
 	python3-asyncpg
 	prometheus-postgres-exporter
+	python3-phonenumbers
 "
 
 missing=""

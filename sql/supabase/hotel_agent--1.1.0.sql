@@ -701,19 +701,26 @@ INSERT INTO hotel_agent.e164_plan VALUES
 
 -- e164_parse_check_length(lengths, min_len, max_len, n): check_length() of
 -- e164.c: 0 possible, 1 too short, 2 too long, 3 invalid length.  Every
--- name is qualified, and the search_path pinned all the same (Supabase's linter asks it of every function).
+-- name is qualified, and the search_path pinned all the same (Supabase's
+-- linter asks it of every function).  PL/pgSQL, not SQL: the SET clause
+-- keeps a SQL function from being inlined, and a SQL function that is not
+-- inlined is parsed and planned again in every transaction that calls it
+-- (its cache lives in the caller's expression state), where PL/pgSQL
+-- compiles once per session.
 CREATE OR REPLACE FUNCTION hotel_agent.e164_parse_check_length(lengths bigint, min_len smallint, max_len smallint, n integer)
 RETURNS integer
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-SELECT CASE
-	WHEN lengths OPERATOR(pg_catalog.=) 0 THEN 0
-	WHEN n OPERATOR(pg_catalog.=) min_len THEN 0
-	WHEN n OPERATOR(pg_catalog.<) min_len THEN 1
-	WHEN n OPERATOR(pg_catalog.>) max_len THEN 2
-	WHEN (lengths OPERATOR(pg_catalog.>>) n) OPERATOR(pg_catalog.&) 1 OPERATOR(pg_catalog.=) 1 THEN 0
-	ELSE 3 END
+BEGIN
+	RETURN CASE
+		WHEN lengths OPERATOR(pg_catalog.=) 0 THEN 0
+		WHEN n OPERATOR(pg_catalog.=) min_len THEN 0
+		WHEN n OPERATOR(pg_catalog.<) min_len THEN 1
+		WHEN n OPERATOR(pg_catalog.>) max_len THEN 2
+		WHEN (lengths OPERATOR(pg_catalog.>>) n) OPERATOR(pg_catalog.&) 1 OPERATOR(pg_catalog.=) 1 THEN 0
+		ELSE 3 END;
+END
 $$;
 
 -- check_length_for() and has_number_type() of e164.c: the length check of
@@ -982,6 +989,7 @@ DECLARE
 	natoff integer;
 	m integer := -1;
 	r integer;
+	n integer;
 	t text;
 BEGIN
 	-- at most 250 characters; the byte bound comes first
@@ -1084,8 +1092,17 @@ BEGIN
 	IF length(d) - natoff <= 0 THEN
 		RETURN chr(1) || '4';
 	END IF;
+	-- Below, e164_parse_national() is called only when a national prefix
+	-- can start the number (otherwise it returns the number unchanged),
+	-- and e164_parse_length_for() only for a calling code of several plans
+	-- (otherwise it is e164_parse_check_length(), written out): every call
+	-- costs a search_path switch, and most numbers need none of the three.
 	IF NOT have_nn THEN
-		nn := hotel_agent.e164_parse_national(sel, substr(d, natoff + 1));
+		nn := substr(d, natoff + 1);
+		IF NOT (nn = '' OR (sel.npfp_literals IS NULL AND (sel.npfp_rx IS NULL
+				OR (sel.npfp_first >> (ascii(nn) - 48)) & 1 <> 1))) THEN
+			nn := hotel_agent.e164_parse_national(sel, nn);
+		END IF;
 	END IF;
 
 	-- A result must normalise to itself: strip again with the calling
@@ -1100,11 +1117,27 @@ BEGIN
 		ELSIF length(nn) > 17 THEN
 			RETURN chr(1) || '5';
 		END IF;
-		r := hotel_agent.e164_parse_length_for(mainp, nn);
+		IF mainp.cc_plans <= 1 OR mainp.cc_uniform THEN
+			n := length(nn);
+			r := CASE
+				WHEN mainp.lengths = 0 THEN 0
+				WHEN n = mainp.min_len THEN 0
+				WHEN n < mainp.min_len THEN 1
+				WHEN n > mainp.max_len THEN 2
+				WHEN (mainp.lengths >> n) & 1 = 1 THEN 0
+				ELSE 3 END;
+		ELSE
+			r := hotel_agent.e164_parse_length_for(mainp, nn);
+		END IF;
 		IF r <> 0 THEN
 			RETURN chr(1) || CASE r WHEN 1 THEN '4' WHEN 2 THEN '5' ELSE '6' END;
 		END IF;
-		again := hotel_agent.e164_parse_national(mainp, nn);
+		IF mainp.npfp_literals IS NULL AND (mainp.npfp_rx IS NULL
+				OR (mainp.npfp_first >> (ascii(nn) - 48)) & 1 <> 1) THEN
+			again := nn;
+		ELSE
+			again := hotel_agent.e164_parse_national(mainp, nn);
+		END IF;
 		IF again = nn THEN
 			-- E.164: at most 15 digits
 			IF length(mainp.cc::text) + length(nn) > 15 THEN
@@ -1331,7 +1364,10 @@ BEGIN
 END
 $$;
 
--- The functions of sql/src/c/20_identifier.sql, same declarations.
+-- The functions of sql/src/c/20_identifier.sql, same declarations.  A NULL
+-- default_region skips e164_parse_region(), whose answer would be NULL: one
+-- function call (and its search_path switch) less on every call without a
+-- region, such as every resolve_tenant().
 
 CREATE OR REPLACE FUNCTION hotel_agent.normalize_e164(raw text, default_region text DEFAULT NULL)
 RETURNS text
@@ -1345,7 +1381,9 @@ BEGIN
 	IF raw IS NULL THEN
 		RETURN NULL;
 	END IF;
-	region := hotel_agent.e164_parse_region(default_region);
+	IF default_region IS NOT NULL THEN
+		region := hotel_agent.e164_parse_region(default_region);
+	END IF;
 	r := hotel_agent.e164_parse(raw, region, false);
 	IF starts_with(r, chr(1)) THEN
 		PERFORM hotel_agent.e164_parse_fail('P' || substr(r, 2), raw);
@@ -1366,7 +1404,9 @@ BEGIN
 	IF raw IS NULL THEN
 		RETURN NULL;
 	END IF;
-	region := hotel_agent.e164_parse_region(default_region);
+	IF default_region IS NOT NULL THEN
+		region := hotel_agent.e164_parse_region(default_region);
+	END IF;
 	r := hotel_agent.e164_parse(raw, region, false);
 	RETURN CASE WHEN starts_with(r, chr(1)) THEN NULL ELSE r END;
 END
@@ -1384,7 +1424,9 @@ BEGIN
 	IF raw IS NULL THEN
 		RETURN NULL;
 	END IF;
-	region := hotel_agent.e164_parse_region(default_region);
+	IF default_region IS NOT NULL THEN
+		region := hotel_agent.e164_parse_region(default_region);
+	END IF;
 	r := hotel_agent.e164_parse_identifier(raw, region);
 	IF starts_with(r, chr(1)) THEN
 		PERFORM hotel_agent.e164_parse_fail(substr(r, 2), raw);
@@ -1405,7 +1447,9 @@ BEGIN
 	IF raw IS NULL THEN
 		RETURN NULL;
 	END IF;
-	region := hotel_agent.e164_parse_region(default_region);
+	IF default_region IS NOT NULL THEN
+		region := hotel_agent.e164_parse_region(default_region);
+	END IF;
 	r := hotel_agent.e164_parse_identifier(raw, region);
 	RETURN CASE WHEN starts_with(r, chr(1)) THEN NULL ELSE r END;
 END
@@ -1666,18 +1710,42 @@ $$;
 
 -- The identifier row and tenant a raw identifier resolves to: the first of
 -- its keys (phone_match_keys() order) with a row decides (resolve_tenant_row
--- below).
+-- below).  resolve_tenant(), called on every message, makes the same
+-- lookup itself instead of calling resolve_tenant_row(): a set-returning
+-- function is a query of its own (executor, tuple store) on every call,
+-- and one query reads the identifier and its tenant together.
 CREATE OR REPLACE FUNCTION hotel_agent.resolve_tenant(identifier text, default_region text DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+    key text;
+    keys text[];
+    k text;
     slug text;
+    tenant_status text;
 BEGIN
-    SELECT r.tenant_id INTO slug
-      FROM hotel_agent.resolve_tenant_row(resolve_tenant.identifier, resolve_tenant.default_region, false) r;
-    RETURN slug;
+    IF resolve_tenant.identifier IS NULL THEN
+        RETURN NULL;
+    END IF;
+    -- a bad region raises 22023, an invalid identifier gives NULL
+    key := hotel_agent.try_normalize_identifier(resolve_tenant.identifier, resolve_tenant.default_region);
+    IF key IS NULL THEN
+        RETURN NULL;
+    END IF;
+    keys := CASE WHEN left(key, 1) = '+' THEN hotel_agent.phone_match_keys(key) ELSE ARRAY[key] END;
+    FOREACH k IN ARRAY keys LOOP
+        SELECT t.tenant_id::text, t.status::text INTO slug, tenant_status
+          FROM public.tenant_user_identifiers i
+          LEFT JOIN public.tenants t ON t.id = i.tenant_id
+         WHERE i.identifier = k;
+        IF FOUND THEN
+            -- no tenant row (the key's tenant is gone) or not active: NULL
+            RETURN CASE WHEN tenant_status = 'active' THEN slug END;
+        END IF;
+    END LOOP;
+    RETURN NULL;
 END;
 $$;
 

@@ -17,6 +17,8 @@ set -euo pipefail
 started=$(date +%s.%N)
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
+# shellcheck source=lib.sh
+. "$here/lib.sh"
 rows=${BENCH_E164_ROWS:-1000000}
 rounds=${BENCH_E164_ROUNDS:-5}
 tmp=$(mktemp -d)
@@ -25,55 +27,11 @@ trap 'rm -rf "$tmp"' EXIT
 # One plan shape for both queries: no parallel workers, no JIT (its compile
 # time would be noise of the same order as what is measured).
 export PGOPTIONS="${PGOPTIONS:-} -c max_parallel_workers_per_gather=0 -c jit=off -c client_min_messages=warning"
-psql_q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
-
-median() {
-	sort -g | awk '{ v[NR] = $1 }
-		END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 
 echo "== E.164 benchmark: $rows inputs, $rounds rounds"
 
-# Inputs: deterministic, varied, and every one of them a possible number for
-# default region AR according to libphonenumber-js (checked when the shapes
-# were chosen), so normalize_e164() must accept all of them.  Mostly the
-# shapes an Argentine hotel sees: +54 9 ..., WhatsApp ids (549...), national
-# 0AREA 15-..., plus foreign numbers with "+" or an IDD, and some noise.
-psql_q -v n="$rows" <<'SQL'
-DROP TABLE IF EXISTS bench_e164;
-CREATE TABLE bench_e164 AS
-SELECT CASE shape
-	WHEN 0 THEN '+54 9 11 ' || a || '-' || b
-	WHEN 1 THEN '+54 9 11 ' || a || ' ' || b
-	WHEN 2 THEN '54911' || a || b
-	WHEN 3 THEN '549' || area || c || b
-	WHEN 4 THEN '011 15-' || a || '-' || b
-	WHEN 5 THEN '(011) 15 ' || a || ' ' || b
-	WHEN 6 THEN '11 15 ' || a || b
-	WHEN 7 THEN '+54 11 ' || a || '-' || b
-	WHEN 8 THEN '+54911' || a || b
-	WHEN 9 THEN '0' || area || ' 15-' || c || '-' || b
-	WHEN 10 THEN '+54 9 ' || area || ' ' || c || '-' || b
-	WHEN 11 THEN '(0' || area || ') 15 ' || c || ' ' || b
-	WHEN 12 THEN ' tel:+54-9-11-' || a || '-' || b
-	WHEN 13 THEN '+54.9.11.' || a || '.' || b || ' '
-	WHEN 14 THEN '+1 650 ' || c || ' ' || b
-	WHEN 15 THEN '+44 20 7' || c || ' ' || b
-	WHEN 16 THEN '+55 11 9' || a || '-' || b
-	WHEN 17 THEN '+34 6' || substr(h, 20, 2) || ' ' || c || ' ' || substr(h, 22, 3)
-	WHEN 18 THEN '+52 55 ' || a || ' ' || b
-	ELSE '00 39 06 ' || a || ' ' || b
-	END AS x
-FROM (SELECT h,
-			 substr(h, 1, 2)::int % 20 AS shape,
-			 (2 + substr(h, 3, 1)::int % 8)::text || substr(h, 4, 3) AS a,
-			 substr(h, 7, 4) AS b,
-			 (2 + substr(h, 11, 1)::int % 8)::text || substr(h, 12, 2) AS c,
-			 (ARRAY['221', '223', '261', '341', '351', '381', '387', '291'])[1 + substr(h, 14, 1)::int % 8] AS area
-	  FROM (SELECT translate(md5(i::text), 'abcdef', '012345') AS h
-			FROM generate_series(1, :n) AS i) AS g) AS s;
-VACUUM ANALYZE bench_e164;
-SQL
+# Inputs: the shared set of raw numbers (lib.sh), all possible for AR.
+bench_e164_inputs "${PGDATABASE:-postgres}" "$rows"
 
 # Every input must normalise; otherwise the timed query would raise.
 if [ "$(psql_q -c "SELECT to_regprocedure('hotel_agent.try_normalize_e164(text,text)') IS NOT NULL")" = t ]; then

@@ -51,6 +51,9 @@
 set -euo pipefail
 
 started=$(date +%s.%N)
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib.sh
+. "$here/lib.sh"
 inserts=${BENCH_MAINT_INSERTS:-3000}
 rounds=${BENCH_MAINT_ROUNDS:-13}
 orig_timeout=${BENCH_MAINT_TIMEOUT:-120}
@@ -67,14 +70,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-psql_q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
-now() { date +%s.%N; }
-# secs START END: elapsed seconds, 3 decimals.
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
-median() {
-	sort -g | awk '{ v[NR] = $1 }
-		END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 stage_start=
 stage() {
 	stage_start=$(now)
@@ -111,27 +106,15 @@ psql_q -d "$db" -c "CREATE EXTENSION hotel_agent"
 psql_q -d "$small" -c "CREATE EXTENSION hotel_agent"
 
 stage "loading data (triggers and foreign-key checks off while loading)"
-# The same 50 tenants and 100,000 users in both databases.
-load_users() {
-	psql_q -d "$1" <<'SQL'
-SET session_replication_role = replica;
-INSERT INTO public.tenants (tenant_id, name) SELECT 'hotel-' || g, 'Hotel ' || g FROM generate_series(1, 50) g;
-INSERT INTO public.users (id, username, email, hashed_password, tenant_id)
-SELECT 'u' || g, 'user' || g, 'user' || g || '@example.com', 'x', 'hotel-' || (g % 50 + 1)
-FROM generate_series(1, 100000) g;
-SQL
-}
-load_users "$db"
-load_users "$small"
+# The same 50 tenants and 100,000 users in both databases (lib.sh).
+history_users "$db"
+history_users "$small"
+history_big "$db"
 psql_q -d "$db" <<'SQL'
 SET session_replication_role = replica;
 SET TimeZone = 'UTC';
 INSERT INTO public.tenant_user_identifiers (tenant_id, identifier)
 SELECT g % 50 + 1, '+5491140' || lpad(g::text, 6, '0') FROM generate_series(1, 100000) g;
--- Row g belongs to user g % 100000 + 1: a user's 12 rows are 100000 rows apart.
-INSERT INTO public.password_history (user_id, password_hash, created_at)
-SELECT 'u' || (g % 100000 + 1), '$2b$12$' || md5(g::text), '2024-01-01'::timestamp + g * interval '1 second'
-FROM generate_series(0, 1199999) g;
 INSERT INTO public.user_sessions (id, user_id, token_jti, expires_at)
 SELECT 'old' || g, 'u' || (g % 100000 + 1), 'old-' || g,
 	   (now() AT TIME ZONE 'UTC') - interval '8 days' - (g % 2592000) * interval '1 second'
@@ -145,13 +128,8 @@ SELECT 'reservation:guest' || (g % 5000), (ARRAY['acquired', 'extended', 'releas
 FROM generate_series(1, 100000) g;
 SQL
 psql_q -d "$db" -c "VACUUM ANALYZE"
-psql_q -d "$small" <<'SQL'
-SET session_replication_role = replica;
--- The 84 users that (a) writes to, u1, u1191, u2381, ..., 12 rows each.
-INSERT INTO public.password_history (user_id, password_hash, created_at)
-SELECT 'u' || (1 + (g % 84) * 1190), '$2b$12$' || md5(g::text), '2024-01-01'::timestamp + g * interval '1 second'
-FROM generate_series(0, 1007) g;
-SQL
+# The 84 users that (a) writes to, u1, u1191, u2381, ..., 12 rows each.
+history_small "$small"
 psql_q -d "$small" -c "VACUUM ANALYZE"
 echo "   password_history: $(psql_q -d "$db" -c 'SELECT count(*) FROM public.password_history') rows (big), $(psql_q -d "$small" -c 'SELECT count(*) FROM public.password_history') rows (small)"
 stage_done
@@ -164,10 +142,7 @@ stage "(a) one INSERT INTO password_history with the pruning trigger: 1.2M-row t
 # 12 rows, and the same 100,000 users and 50 tenants in both databases, so
 # that only the size of password_history differs.  On the big table the 84
 # users' rows are spread over the whole table (u1, u1191, u2381, ...).
-cat >"$tmp/insert_big.sql" <<'EOF'
-\set u 1 + random(0, 83) * 1190
-INSERT INTO public.password_history (user_id, password_hash) VALUES ('u' || :u, '$2b$12$new');
-EOF
+history_insert_script "$tmp/insert_big.sql"
 # For information: random users over all 100,000, i.e. cold pages.
 cat >"$tmp/insert_bigrandom.sql" <<'EOF'
 \set u random(1, 100000)

@@ -37,6 +37,9 @@
 set -euo pipefail
 
 started=$(date +%s.%N)
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib.sh
+. "$here/lib.sh"
 seconds=${BENCH_TENANT_SECONDS:-5}
 rounds=${BENCH_TENANT_ROUNDS:-7}
 db=hotel_agent_tenant_bench
@@ -47,98 +50,22 @@ cleanup() {
 }
 trap cleanup EXIT
 
-psql_q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
-
-median() {
-	sort -g | awk '{ v[NR] = $1 }
-		END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
 echo "== tenant resolution benchmark: 2000 tenants, 200000 identifiers, $rounds rounds of ${seconds}s per query, pgbench -M prepared -c 2 -j 2"
 
 psql_q -d postgres -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
 psql_q -d "$db" -c "CREATE EXTENSION hotel_agent"
 
-# Row n of the phone numbers is +54 9 11 AAAA-BBBB with AAAA = 4000 + n / 10000
-# and BBBB = n % 10000 (n = 1..180000, all distinct); row n of the e-mails
-# is guest<n>@example.com.  Identifier n belongs to tenant 1 + n % 2000.
+# The data set of lib.sh (tenant_load): raw spellings through the trigger.
 load_start=$(date +%s.%N)
-psql_q -d "$db" <<'SQL'
-SET TimeZone = 'UTC';
-INSERT INTO public.tenants (tenant_id, name, status, business_hours_start, business_hours_end, business_hours_timezone)
-SELECT 'hotel-' || g, 'Hotel ' || g, CASE WHEN g % 20 = 0 THEN 'suspended' ELSE 'active' END,
-       8, 22, 'America/Argentina/Buenos_Aires'
-FROM generate_series(1, 2000) AS g;
--- Raw spellings: the trigger stores the normalised keys.
-INSERT INTO public.tenant_user_identifiers (tenant_id, identifier)
-SELECT t.id, '+54 9 11 ' || (4000 + n / 10000) || '-' || lpad((n % 10000)::text, 4, '0')
-FROM generate_series(1, 180000) AS n
-JOIN public.tenants t ON t.tenant_id = 'hotel-' || (1 + n % 2000);
-INSERT INTO public.tenant_user_identifiers (tenant_id, identifier)
-SELECT t.id, 'Guest' || n || '@Example.COM'
-FROM generate_series(1, 20000) AS n
-JOIN public.tenants t ON t.tenant_id = 'hotel-' || (1 + n % 2000);
-SQL
+tenant_load "$db"
 load_s=$(awk -v s="$load_start" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
-psql_q -d "$db" -c "VACUUM ANALYZE public.tenants, public.tenant_user_identifiers" -c "CHECKPOINT"
+echo "load: 200000 raw identifiers normalised by the trigger and inserted in $load_s s (with VACUUM ANALYZE)"
 
-stored=$(psql_q -d "$db" -c "SELECT count(*) FILTER (WHERE identifier ~ '^\+549114[0-9]{7}\$'), count(*) FILTER (WHERE identifier ~ '^guest[0-9]+@example\.com\$'), count(*) FROM public.tenant_user_identifiers")
-if [ "$stored" != "180000|20000|200000" ]; then
-	echo "ERROR: expected 180000 normalised phones and 20000 e-mails, got (phones|e-mails|all) $stored" >&2
-	exit 1
-fi
-echo "load: 200000 raw identifiers normalised by the trigger and inserted in $load_s s"
+# The pgbench scripts (lib.sh); the phone and e-mail scripts run 9:1.
+tenant_scripts "$tmp"
 
-# The pgbench scripts.  The phone and e-mail scripts run 9:1.
-cat > "$tmp/join_phone.sql" <<'EOF'
-\set n random(1, 180000)
-\set a 4000 + :n / 10000
-\set b :n % 10000
-SELECT t.tenant_id FROM public.tenant_user_identifiers i JOIN public.tenants t ON t.id = i.tenant_id WHERE i.identifier = '+54911' || :a::text || lpad(:b::text, 4, '0') AND t.status = 'active';
-EOF
-cat > "$tmp/join_email.sql" <<'EOF'
-\set n random(1, 20000)
-SELECT t.tenant_id FROM public.tenant_user_identifiers i JOIN public.tenants t ON t.id = i.tenant_id WHERE i.identifier = 'guest' || :n::text || '@example.com' AND t.status = 'active';
-EOF
-cat > "$tmp/resolve_phone.sql" <<'EOF'
-\set n random(1, 180000)
-\set a 4000 + :n / 10000
-\set b :n % 10000
-SELECT hotel_agent.resolve_tenant('+54 9 11 ' || :a::text || '-' || lpad(:b::text, 4, '0'));
-EOF
-cat > "$tmp/resolve_email.sql" <<'EOF'
-\set n random(1, 20000)
-SELECT hotel_agent.resolve_tenant('Guest' || :n::text || '@Example.COM');
-EOF
-
-# Both sides must answer alike (a resolve_tenant() that returned NULL for
-# everything would be fast and wrong).  Every 37th row of each kind.
-mismatches=$(psql_q -d "$db" <<'SQL'
-WITH phones AS (
-	SELECT '+54911' || (4000 + n / 10000)::text || lpad((n % 10000)::text, 4, '0') AS key,
-		   '+54 9 11 ' || (4000 + n / 10000)::text || '-' || lpad((n % 10000)::text, 4, '0') AS raw
-	FROM generate_series(1, 180000, 37) AS n
-), emails AS (
-	SELECT 'guest' || n || '@example.com' AS key, 'Guest' || n || '@Example.COM' AS raw
-	FROM generate_series(1, 20000, 37) AS n
-), sample AS (
-	SELECT * FROM phones UNION ALL SELECT * FROM emails
-)
-SELECT count(*) FILTER (WHERE hotel_agent.resolve_tenant(s.raw) IS DISTINCT FROM
-							  (SELECT t.tenant_id FROM public.tenant_user_identifiers i
-							   JOIN public.tenants t ON t.id = i.tenant_id
-							   WHERE i.identifier = s.key AND t.status = 'active'))
-	   || ' of ' || count(*) || ', ' || count(hotel_agent.resolve_tenant(s.raw)) || ' resolved'
-FROM sample s;
-SQL
-)
-case "$mismatches" in
-0\ of\ *) echo "check: resolve_tenant(raw) = join(key) for every sampled row ($mismatches)" ;;
-*)
-	echo "ERROR: resolve_tenant(raw) and the join disagree on $mismatches sampled rows" >&2
-	exit 1
-	;;
-esac
+# Both sides must answer alike (lib.sh: tenant_check).
+tenant_check "$db"
 
 # run NAME SECONDS: one pgbench run of the NAME scripts; prints its TPS.
 run() {

@@ -19,19 +19,26 @@
 
 -- e164_parse_check_length(lengths, min_len, max_len, n): check_length() of
 -- e164.c: 0 possible, 1 too short, 2 too long, 3 invalid length.  Every
--- name is qualified, and the search_path pinned all the same (Supabase's linter asks it of every function).
+-- name is qualified, and the search_path pinned all the same (Supabase's
+-- linter asks it of every function).  PL/pgSQL, not SQL: the SET clause
+-- keeps a SQL function from being inlined, and a SQL function that is not
+-- inlined is parsed and planned again in every transaction that calls it
+-- (its cache lives in the caller's expression state), where PL/pgSQL
+-- compiles once per session.
 CREATE OR REPLACE FUNCTION hotel_agent.e164_parse_check_length(lengths bigint, min_len smallint, max_len smallint, n integer)
 RETURNS integer
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
-SELECT CASE
-	WHEN lengths OPERATOR(pg_catalog.=) 0 THEN 0
-	WHEN n OPERATOR(pg_catalog.=) min_len THEN 0
-	WHEN n OPERATOR(pg_catalog.<) min_len THEN 1
-	WHEN n OPERATOR(pg_catalog.>) max_len THEN 2
-	WHEN (lengths OPERATOR(pg_catalog.>>) n) OPERATOR(pg_catalog.&) 1 OPERATOR(pg_catalog.=) 1 THEN 0
-	ELSE 3 END
+BEGIN
+	RETURN CASE
+		WHEN lengths OPERATOR(pg_catalog.=) 0 THEN 0
+		WHEN n OPERATOR(pg_catalog.=) min_len THEN 0
+		WHEN n OPERATOR(pg_catalog.<) min_len THEN 1
+		WHEN n OPERATOR(pg_catalog.>) max_len THEN 2
+		WHEN (lengths OPERATOR(pg_catalog.>>) n) OPERATOR(pg_catalog.&) 1 OPERATOR(pg_catalog.=) 1 THEN 0
+		ELSE 3 END;
+END
 $$;
 
 -- check_length_for() and has_number_type() of e164.c: the length check of
@@ -300,6 +307,7 @@ DECLARE
 	natoff integer;
 	m integer := -1;
 	r integer;
+	n integer;
 	t text;
 BEGIN
 	-- at most 250 characters; the byte bound comes first
@@ -402,8 +410,17 @@ BEGIN
 	IF length(d) - natoff <= 0 THEN
 		RETURN chr(1) || '4';
 	END IF;
+	-- Below, e164_parse_national() is called only when a national prefix
+	-- can start the number (otherwise it returns the number unchanged),
+	-- and e164_parse_length_for() only for a calling code of several plans
+	-- (otherwise it is e164_parse_check_length(), written out): every call
+	-- costs a search_path switch, and most numbers need none of the three.
 	IF NOT have_nn THEN
-		nn := hotel_agent.e164_parse_national(sel, substr(d, natoff + 1));
+		nn := substr(d, natoff + 1);
+		IF NOT (nn = '' OR (sel.npfp_literals IS NULL AND (sel.npfp_rx IS NULL
+				OR (sel.npfp_first >> (ascii(nn) - 48)) & 1 <> 1))) THEN
+			nn := hotel_agent.e164_parse_national(sel, nn);
+		END IF;
 	END IF;
 
 	-- A result must normalise to itself: strip again with the calling
@@ -418,11 +435,27 @@ BEGIN
 		ELSIF length(nn) > 17 THEN
 			RETURN chr(1) || '5';
 		END IF;
-		r := hotel_agent.e164_parse_length_for(mainp, nn);
+		IF mainp.cc_plans <= 1 OR mainp.cc_uniform THEN
+			n := length(nn);
+			r := CASE
+				WHEN mainp.lengths = 0 THEN 0
+				WHEN n = mainp.min_len THEN 0
+				WHEN n < mainp.min_len THEN 1
+				WHEN n > mainp.max_len THEN 2
+				WHEN (mainp.lengths >> n) & 1 = 1 THEN 0
+				ELSE 3 END;
+		ELSE
+			r := hotel_agent.e164_parse_length_for(mainp, nn);
+		END IF;
 		IF r <> 0 THEN
 			RETURN chr(1) || CASE r WHEN 1 THEN '4' WHEN 2 THEN '5' ELSE '6' END;
 		END IF;
-		again := hotel_agent.e164_parse_national(mainp, nn);
+		IF mainp.npfp_literals IS NULL AND (mainp.npfp_rx IS NULL
+				OR (mainp.npfp_first >> (ascii(nn) - 48)) & 1 <> 1) THEN
+			again := nn;
+		ELSE
+			again := hotel_agent.e164_parse_national(mainp, nn);
+		END IF;
 		IF again = nn THEN
 			-- E.164: at most 15 digits
 			IF length(mainp.cc::text) + length(nn) > 15 THEN
@@ -649,7 +682,10 @@ BEGIN
 END
 $$;
 
--- The functions of sql/src/c/20_identifier.sql, same declarations.
+-- The functions of sql/src/c/20_identifier.sql, same declarations.  A NULL
+-- default_region skips e164_parse_region(), whose answer would be NULL: one
+-- function call (and its search_path switch) less on every call without a
+-- region, such as every resolve_tenant().
 
 CREATE OR REPLACE FUNCTION hotel_agent.normalize_e164(raw text, default_region text DEFAULT NULL)
 RETURNS text
@@ -663,7 +699,9 @@ BEGIN
 	IF raw IS NULL THEN
 		RETURN NULL;
 	END IF;
-	region := hotel_agent.e164_parse_region(default_region);
+	IF default_region IS NOT NULL THEN
+		region := hotel_agent.e164_parse_region(default_region);
+	END IF;
 	r := hotel_agent.e164_parse(raw, region, false);
 	IF starts_with(r, chr(1)) THEN
 		PERFORM hotel_agent.e164_parse_fail('P' || substr(r, 2), raw);
@@ -684,7 +722,9 @@ BEGIN
 	IF raw IS NULL THEN
 		RETURN NULL;
 	END IF;
-	region := hotel_agent.e164_parse_region(default_region);
+	IF default_region IS NOT NULL THEN
+		region := hotel_agent.e164_parse_region(default_region);
+	END IF;
 	r := hotel_agent.e164_parse(raw, region, false);
 	RETURN CASE WHEN starts_with(r, chr(1)) THEN NULL ELSE r END;
 END
@@ -702,7 +742,9 @@ BEGIN
 	IF raw IS NULL THEN
 		RETURN NULL;
 	END IF;
-	region := hotel_agent.e164_parse_region(default_region);
+	IF default_region IS NOT NULL THEN
+		region := hotel_agent.e164_parse_region(default_region);
+	END IF;
 	r := hotel_agent.e164_parse_identifier(raw, region);
 	IF starts_with(r, chr(1)) THEN
 		PERFORM hotel_agent.e164_parse_fail(substr(r, 2), raw);
@@ -723,7 +765,9 @@ BEGIN
 	IF raw IS NULL THEN
 		RETURN NULL;
 	END IF;
-	region := hotel_agent.e164_parse_region(default_region);
+	IF default_region IS NOT NULL THEN
+		region := hotel_agent.e164_parse_region(default_region);
+	END IF;
 	r := hotel_agent.e164_parse_identifier(raw, region);
 	RETURN CASE WHEN starts_with(r, chr(1)) THEN NULL ELSE r END;
 END

@@ -100,18 +100,42 @@ $$;
 
 -- The identifier row and tenant a raw identifier resolves to: the first of
 -- its keys (phone_match_keys() order) with a row decides (resolve_tenant_row
--- below).
+-- below).  resolve_tenant(), called on every message, makes the same
+-- lookup itself instead of calling resolve_tenant_row(): a set-returning
+-- function is a query of its own (executor, tuple store) on every call,
+-- and one query reads the identifier and its tenant together.
 CREATE OR REPLACE FUNCTION hotel_agent.resolve_tenant(identifier text, default_region text DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
+    key text;
+    keys text[];
+    k text;
     slug text;
+    tenant_status text;
 BEGIN
-    SELECT r.tenant_id INTO slug
-      FROM hotel_agent.resolve_tenant_row(resolve_tenant.identifier, resolve_tenant.default_region, false) r;
-    RETURN slug;
+    IF resolve_tenant.identifier IS NULL THEN
+        RETURN NULL;
+    END IF;
+    -- a bad region raises 22023, an invalid identifier gives NULL
+    key := hotel_agent.try_normalize_identifier(resolve_tenant.identifier, resolve_tenant.default_region);
+    IF key IS NULL THEN
+        RETURN NULL;
+    END IF;
+    keys := CASE WHEN left(key, 1) = '+' THEN hotel_agent.phone_match_keys(key) ELSE ARRAY[key] END;
+    FOREACH k IN ARRAY keys LOOP
+        SELECT t.tenant_id::text, t.status::text INTO slug, tenant_status
+          FROM @extschema@.tenant_user_identifiers i
+          LEFT JOIN @extschema@.tenants t ON t.id = i.tenant_id
+         WHERE i.identifier = k;
+        IF FOUND THEN
+            -- no tenant row (the key's tenant is gone) or not active: NULL
+            RETURN CASE WHEN tenant_status = 'active' THEN slug END;
+        END IF;
+    END LOOP;
+    RETURN NULL;
 END;
 $$;
 
