@@ -1658,10 +1658,34 @@ BEGIN
         EXECUTE stmt;
         RETURN NEXT stmt;
     END LOOP;
+
+    -- Tables with row level security (all six in the pure-SQL build: see
+    -- 95_supabase.sql) show a role without BYPASSRLS none of their rows,
+    -- whatever it is granted; only a superuser may create a BYPASSRLS
+    -- role on PostgreSQL 15. The role gets one policy per such table that
+    -- lets it reach every row: its privileges above still decide what it
+    -- may do with them. Tables without row level security get none.
+    FOR stmt IN
+        SELECT pg_catalog.format('CREATE POLICY %I ON %s TO %I USING (true) WITH CHECK (true)',
+                                 'hotel_agent_backend_' OPERATOR(pg_catalog.||) grant_backend_access.role,
+                                 c.oid::pg_catalog.regclass, grant_backend_access.role)
+        FROM pg_catalog.pg_class c
+        WHERE c.relnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
+          AND c.relrowsecurity
+          AND c.relname OPERATOR(pg_catalog.=) ANY (ARRAY['users', 'user_sessions', 'password_history',
+              'tenants', 'tenant_user_identifiers', 'lock_audit']::pg_catalog.name[])
+          AND NOT EXISTS (SELECT FROM pg_catalog.pg_policy pol
+                          WHERE pol.polrelid OPERATOR(pg_catalog.=) c.oid
+                            AND pol.polname OPERATOR(pg_catalog.=) ('hotel_agent_backend_' OPERATOR(pg_catalog.||) grant_backend_access.role))
+        ORDER BY c.relname
+    LOOP
+        EXECUTE stmt;
+        RETURN NEXT stmt;
+    END LOOP;
 END;
 $$;
 COMMENT ON FUNCTION hotel_agent.grant_backend_access(name, boolean) IS
-'Grants a role what the backend''s calls need (with include_operations, what an operator needs too: maintenance, stats); returns the GRANT statements run';
+'Grants a role what the backend''s calls need (with include_operations, what an operator needs too: maintenance, stats), and a policy on each table with row level security; returns the statements run';
 REVOKE EXECUTE ON FUNCTION hotel_agent.grant_backend_access(name, boolean) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION hotel_agent.revoke_backend_access(role name)
@@ -1690,10 +1714,25 @@ BEGIN
         EXECUTE stmt;
         RETURN NEXT stmt;
     END LOOP;
+
+    -- The row level security policies grant_backend_access() made.
+    FOR stmt IN
+        SELECT pg_catalog.format('DROP POLICY %I ON %s', pol.polname, c.oid::pg_catalog.regclass)
+        FROM pg_catalog.pg_class c
+        JOIN pg_catalog.pg_policy pol ON pol.polrelid OPERATOR(pg_catalog.=) c.oid
+        WHERE c.relnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
+          AND c.relname OPERATOR(pg_catalog.=) ANY (ARRAY['users', 'user_sessions', 'password_history',
+              'tenants', 'tenant_user_identifiers', 'lock_audit']::pg_catalog.name[])
+          AND pol.polname OPERATOR(pg_catalog.=) ('hotel_agent_backend_' OPERATOR(pg_catalog.||) revoke_backend_access.role)
+        ORDER BY c.relname
+    LOOP
+        EXECUTE stmt;
+        RETURN NEXT stmt;
+    END LOOP;
 END;
 $$;
 COMMENT ON FUNCTION hotel_agent.revoke_backend_access(name) IS
-'Revokes from a role everything grant_backend_access() may have granted it (operations included); returns the REVOKE statements run';
+'Revokes from a role everything grant_backend_access() may have granted it (operations included) and drops its policies; returns the statements run';
 REVOKE EXECUTE ON FUNCTION hotel_agent.revoke_backend_access(name) FROM PUBLIC;
 
 -- validate(): is this installation what hotel_agent 1.1.0 expects? One

@@ -225,6 +225,27 @@ for my $role (qw(anon authenticated))
 is(query('ha_supabase', "SET ROLE service_role;\nSELECT hotel_agent.resolve_tenant('5491112345678\@s.whatsapp.net');"),
 	'hotel-ba', 'service_role (BYPASSRLS) resolves a tenant');
 
+# The backend's own role (no BYPASSRLS: only a superuser may give it):
+# grant_backend_access() gives it a policy on each table with row level
+# security, so it reaches the rows its privileges allow, and
+# revoke_backend_access() takes the policies away again.
+($rc, $out) = as_owner('ha_supabase', <<'SQL');
+CREATE ROLE regress_supa_backend LOGIN;
+SELECT count(*) FILTER (WHERE s LIKE 'CREATE POLICY hotel_agent_backend_regress_supa_backend ON public.%')
+FROM hotel_agent.grant_backend_access('regress_supa_backend') s;
+SQL
+is($rc, 0, 'the owner grants the backend role access') or diag($out);
+is($out, '6', 'with one policy on each of the six tables');
+is(query('ha_supabase', "SET ROLE regress_supa_backend;\nSELECT hotel_agent.resolve_tenant('5491112345678\@s.whatsapp.net'), (SELECT count(*) FROM public.users);"),
+	'hotel-ba|1', 'the backend role reads the rows through its policies');
+($rc, $out) = as_owner('ha_supabase', <<'SQL');
+SELECT count(*) FILTER (WHERE s LIKE 'DROP POLICY %') FROM hotel_agent.revoke_backend_access('regress_supa_backend') s;
+SELECT count(*) FROM pg_policy WHERE polname = 'hotel_agent_backend_regress_supa_backend';
+DROP ROLE regress_supa_backend;
+SQL
+is($rc, 0, 'revoke_backend_access() and DROP ROLE') or diag($out);
+is($out, "6\n0", 'revoking drops the six policies, and the role can then be dropped');
+
 # The checks of Supabase's database linter that apply here, by their rules:
 # no table of an exposed schema readable by anon or authenticated without
 # row level security (so no sensitive column exposed either), every

@@ -388,8 +388,8 @@ like((owner('postgres', $rows))[1], qr/history:1/, 'the old hash goes to passwor
 is($rc, 0, 'create-role: creates hotel_backend') or diag($out);
 note($out);
 like($out, qr/^role hotel_backend: created \(LOGIN, nothing else\)$/m, 'a login role');
-like($out, qr/^granted: EXECUTE ON FUNCTION hotel_agent.record_lock_event/m, 'with grant_backend_access()');
-like($out, qr/^row level security: policy hotel_agent_backend_hotel_backend on public.users$/m, 'and a policy per table');
+like($out, qr/^GRANT EXECUTE ON FUNCTION hotel_agent.record_lock_event\(text, text, jsonb\) TO hotel_backend$/m, 'with grant_backend_access()');
+like($out, qr/^CREATE POLICY hotel_agent_backend_hotel_backend ON public.users TO hotel_backend USING \(true\) WITH CHECK \(true\)$/m, 'and a policy per table');
 like($out, qr/^  postgresql:\/\/hotel_backend:PASSWORD\@127\.0\.0\.1:6543\/postgres\?sslmode=require$/m,
 	'the backend\'s DATABASE_URL with a placeholder');
 my $pwfile = "$secrets/hotel_backend.password";

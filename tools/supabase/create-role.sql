@@ -13,8 +13,9 @@
 --
 -- On Supabase the six tables have row level security with no policy (see
 -- sql/src/95_supabase.sql), and only a superuser may create a BYPASSRLS
--- role on PostgreSQL 15: the role gets one policy per table letting it
--- reach every row; its table privileges still decide what it may do.
+-- role on PostgreSQL 15: grant_backend_access() gives the role one policy
+-- per table letting it reach every row; its table privileges still decide
+-- what it may do.
 \getenv role BACKEND_ROLE
 \getenv rotate ROTATE
 \getenv password_file ROLE_PASSWORD_FILE
@@ -39,8 +40,6 @@ DECLARE
     salted bytea;
     key bytea;
     verifier text;
-    tbl text;
-    policy text := 'hotel_agent_backend_' || role_name;
     i integer;
 BEGIN
     IF pg_catalog.to_regprocedure('hotel_agent.grant_backend_access(name, boolean)') IS NULL THEN
@@ -98,24 +97,10 @@ BEGIN
                               'The hotel agent backend''s role: hotel_agent.grant_backend_access() (make supabase-create-role)');
     -- Timestamps: the canonical columns hold UTC (README, "Connecting your backend").
     EXECUTE pg_catalog.format('ALTER ROLE %I SET TimeZone = ''UTC''', role_name);
-    PERFORM hotel_agent.grant_backend_access(role_name::name);
+    -- The grants, and on the tables with row level security one policy
+    -- each (grant_backend_access() makes them), as the report's lines.
     INSERT INTO pg_temp.role_report (line)
-    SELECT pg_catalog.format('granted: %s ON %s %s', p.privileges, pg_catalog.upper(p.object_type), p.object_name)
-    FROM hotel_agent.backend_access_privileges(false) p;
-
-    FOR tbl IN
-        SELECT c.relname::text FROM pg_catalog.pg_class c
-        WHERE c.relnamespace = 'public'::pg_catalog.regnamespace AND c.relrowsecurity
-          AND c.relname IN ('users', 'user_sessions', 'password_history', 'tenants', 'tenant_user_identifiers', 'lock_audit')
-        ORDER BY 1
-    LOOP
-        IF NOT EXISTS (SELECT FROM pg_catalog.pg_policy p
-                       WHERE p.polrelid = ('public.' || pg_catalog.quote_ident(tbl))::pg_catalog.regclass
-                         AND p.polname = policy) THEN
-            EXECUTE pg_catalog.format('CREATE POLICY %I ON public.%I TO %I USING (true) WITH CHECK (true)', policy, tbl, role_name);
-        END IF;
-        INSERT INTO pg_temp.role_report (line) VALUES (pg_catalog.format('row level security: policy %s on public.%s', policy, tbl));
-    END LOOP;
+    SELECT s FROM hotel_agent.grant_backend_access(role_name::name) s;
 
     PERFORM pg_catalog.set_config('hotel_agent_role.password', pg_catalog.convert_from(pw, 'UTF8'), true);
 END;
