@@ -31,7 +31,10 @@ SELECT pg_temp.error_of($$SELECT hotel_agent.grant_backend_access('regress_nobod
 SELECT pg_temp.error_of($$SELECT hotel_agent.grant_backend_access('public')$$);
 SELECT pg_temp.error_of($$SELECT hotel_agent.revoke_backend_access(NULL)$$);
 SELECT pg_temp.error_of($$SELECT hotel_agent.revoke_backend_access('regress_nobody')$$);
-CREATE ROLE regress_backend LOGIN;
+-- BYPASSRLS, as Supabase's service_role: the pure-SQL build enables row
+-- level security on the six tables with no policy (README, "Supabase"), and
+-- grant_backend_access() grants privileges, not policies.
+CREATE ROLE regress_backend LOGIN BYPASSRLS;
 SELECT pg_temp.error_of($$SELECT hotel_agent.grant_backend_access('regress_backend', NULL)$$);
 SELECT p.oid::regprocedure, has_function_privilege('regress_backend', p.oid, 'EXECUTE') AS may_execute
 FROM pg_catalog.pg_proc p WHERE p.pronamespace = 'hotel_agent'::regnamespace
@@ -87,7 +90,7 @@ CREATE TEMP VIEW backend_calls(n, stmt) AS VALUES
 	(23, $$SELECT verdict FROM hotel_agent.explain_resolution('+54 9 11 1234-5678')$$),
 	(24, $$DELETE FROM public.users WHERE id = 'gu1'$$),
 	(25, $$DELETE FROM public.tenants WHERE tenant_id = 'hotel-grant'$$);
--- Never the backend's: DDL, TRUNCATE, the extension, other schemas, the
+-- Never the backend's: DDL, TRUNCATE, the extension's schema, other schemas, the
 -- grants, writes no call of the backend makes.
 CREATE TEMP VIEW forbidden_calls(n, stmt) AS VALUES
 	(1, $$ALTER TABLE public.users ADD COLUMN nickname text$$),
@@ -95,7 +98,7 @@ CREATE TEMP VIEW forbidden_calls(n, stmt) AS VALUES
 	(3, $$DROP TABLE public.lock_audit$$),
 	(4, $$TRUNCATE public.lock_audit$$),
 	(5, $$TRUNCATE public.users CASCADE$$),
-	(6, $$DROP EXTENSION hotel_agent$$),
+	(6, $$DROP SCHEMA hotel_agent CASCADE$$),
 	(7, $$ALTER TABLE public.tenants DISABLE TRIGGER update_tenants_updated_at$$),
 	(8, $$CREATE TABLE public.mine (i integer)$$),
 	(9, $$CREATE SCHEMA mine$$),
