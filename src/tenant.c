@@ -825,10 +825,11 @@ hotel_agent_normalize_identifier_trigger(PG_FUNCTION_ARGS)
 	bool		tell_tenant;
 	const char *quoted;
 
+	/* PostgreSQL's own error for a PL/pgSQL trigger function (the twin) */
 	if (!CALLED_AS_TRIGGER(fcinfo))
 		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("hotel_agent.normalize_identifier_trigger() was not called by the trigger manager")));
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("trigger functions can only be called as triggers")));
 	if (!TRIGGER_FIRED_BEFORE(trigdata->tg_event) ||
 		!TRIGGER_FIRED_FOR_ROW(trigdata->tg_event) ||
 		!(TRIGGER_FIRED_BY_INSERT(trigdata->tg_event) ||

@@ -12,6 +12,7 @@ packages="
 	postgresql-$v
 	postgresql-server-dev-$v
 	postgresql-$v-cron
+	postgresql-$v-plpgsql-check
 	libpcre2-dev
 	clang
 	libclang-rt-dev

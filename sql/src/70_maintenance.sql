@@ -84,7 +84,6 @@ DECLARE
         'SELECT hotel_agent.prune_all_password_history(NULL, $1)',
         'SELECT hotel_agent.cleanup_expired_sessions(max_rows => $1)',
         'SELECT hotel_agent.purge_lock_audit(max_rows => $1)'];
-    i integer;
     started timestamptz;
     batch_started timestamptz;
     batch_time interval;

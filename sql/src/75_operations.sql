@@ -221,7 +221,12 @@ DECLARE
     db_tz_source text;
     cron_schema name;
     jobs text;
-    runs record;
+    -- pg_cron's latest runs, read by dynamic SQL: scalars, whose types
+    -- plpgsql_check can verify (a record's fields it cannot)
+    runs_jobs bigint;
+    runs_ran bigint;
+    runs_failures text;
+    runs_others text;
     last_log timestamp;
     n_found bigint;
     n_stale bigint;
@@ -531,17 +536,18 @@ BEGIN
                     WHERE d.jobid = j.jobid
                     ORDER BY d.runid DESC LIMIT 1) r ON true
                 WHERE j.active AND j.database = pg_catalog.current_database()
-                  AND j.command ~* 'hotel_agent\.run_maintenance'$q$, cron_schema) INTO runs;
+                  AND j.command ~* 'hotel_agent\.run_maintenance'$q$, cron_schema)
+                INTO runs_jobs, runs_ran, runs_failures, runs_others;
             check_name := 'maintenance_last_run';
-            ok := runs.failures IS NULL;
+            ok := runs_failures IS NULL;
             detail := CASE
-                WHEN runs.failures IS NOT NULL THEN
-                    'the latest run failed: ' || runs.failures
+                WHEN runs_failures IS NOT NULL THEN
+                    'the latest run failed: ' || runs_failures
                     || '. Fix the cause (the message is pg_cron''s; SELECT * FROM '
                     || pg_catalog.quote_ident(cron_schema) || '.job_run_details ORDER BY runid DESC shows every run), then run CALL hotel_agent.run_maintenance() once by hand to check'
-                WHEN runs.jobs = 0 THEN 'no pg_cron job runs hotel_agent.run_maintenance() (see maintenance_scheduled)'
-                WHEN runs.ran = 0 THEN 'scheduled, not run yet'
-                ELSE 'latest run: ' || runs.others END
+                WHEN runs_jobs = 0 THEN 'no pg_cron job runs hotel_agent.run_maintenance() (see maintenance_scheduled)'
+                WHEN runs_ran = 0 THEN 'scheduled, not run yet'
+                ELSE 'latest run: ' || runs_others END
                 || coalesce(pg_catalog.format('; hotel_agent.maintenance_log: last run at %s UTC', pg_catalog.to_char(last_log, 'YYYY-MM-DD HH24:MI:SS')), '');
             RETURN NEXT;
         EXCEPTION WHEN insufficient_privilege THEN

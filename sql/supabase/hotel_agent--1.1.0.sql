@@ -1618,9 +1618,7 @@ $keys$;
 --   gets the unique index's 23505 for an exact duplicate only;
 -- * in REPEATABLE READ or SERIALIZABLE, a spelling committed by another
 --   transaction after this one's snapshot is not seen by that check (the C
---   code reads the latest committed rows);
--- * calling a trigger function directly fails with PostgreSQL's own
---   0A000, not 39P01.
+--   code reads the latest committed rows).
 
 -- The rule of pg_tzset(), which tenant_is_open() applies: a zone the
 -- server loads by name (any case), or a POSIX zone specification; an
@@ -1863,9 +1861,11 @@ BEGIN
     keys := CASE WHEN left(key, 1) = '+' THEN hotel_agent.phone_match_keys(key) ELSE ARRAY[key] END;
 
     -- One guest, one tenant, under concurrency: every spelling of a guest
-    -- shares a key, and so a lock bucket (256 buckets, as src/locks.c).
+    -- shares a key, and so a lock bucket: 256 buckets, the low 8 bits of
+    -- the key's hash, as src/locks.c (the hash is signed: % 256 would give
+    -- 511 buckets).
     PERFORM pg_advisory_xact_lock(x'4849'::integer, b)
-       FROM (SELECT DISTINCT (hashtextextended(x, 0) % 256)::integer AS b
+       FROM (SELECT DISTINCT (hashtextextended(x, 0) & 255)::integer AS b
                FROM unnest(keys) AS x ORDER BY 1) buckets;
 
     -- A role that may not read both tables gets the unique index's 23505
@@ -2191,9 +2191,7 @@ COMMENT ON FUNCTION hotel_agent.identifier_conflicts() IS
 -- * in REPEATABLE READ or SERIALIZABLE, a concurrent password change of
 --   the same user that committed after this transaction's snapshot is not
 --   detected (the C code raises 40001): the user may keep one hash more
---   until the next prune;
--- * calling a trigger function directly fails with PostgreSQL's own
---   0A000, not 39P01.
+--   until the next prune.
 
 CREATE OR REPLACE FUNCTION hotel_agent.password_history_keep() RETURNS integer
 LANGUAGE plpgsql STABLE PARALLEL SAFE
@@ -2242,9 +2240,10 @@ BEGIN
         RETURN 0;
     END IF;
 
-    -- One pruner per user at a time (256 buckets, as src/locks.c).
+    -- One pruner per user at a time (256 buckets, the low 8 bits of the
+    -- hash, as src/locks.c and the identifier trigger).
     PERFORM pg_advisory_xact_lock(x'4841'::integer,
-        (hashtextextended(prune_password_history.user_id, 0) % 256)::integer);
+        (hashtextextended(prune_password_history.user_id, 0) & 255)::integer);
     DELETE FROM public.password_history p
     WHERE p.id = ANY (ARRAY(
         SELECT h.id FROM public.password_history h
@@ -2259,6 +2258,8 @@ CREATE OR REPLACE FUNCTION hotel_agent.password_history_prune() RETURNS trigger
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    k integer;
 BEGIN
     IF TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'ROW' OR TG_OP <> 'INSERT' THEN
         RAISE EXCEPTION USING ERRCODE = '39P01',
@@ -2270,7 +2271,20 @@ BEGIN
             DETAIL = 'The function prunes the table public.password_history only.',
             HINT = 'Only the triggers that CREATE EXTENSION hotel_agent creates may call this function.';
     END IF;
-    PERFORM hotel_agent.prune_password_history(NEW.user_id, hotel_agent.password_history_keep());
+    -- The pruning of prune_password_history(), not a call to it: that
+    -- function is not executable by PUBLIC, and a trigger fires for every
+    -- role that may INSERT (the C trigger calls no SQL function either).
+    k := hotel_agent.password_history_keep();
+    IF k = 0 OR NEW.user_id IS NULL THEN
+        RETURN NULL;
+    END IF;
+    PERFORM pg_advisory_xact_lock(x'4841'::integer,
+        (hashtextextended(NEW.user_id, 0) & 255)::integer);
+    DELETE FROM public.password_history p
+    WHERE p.id = ANY (ARRAY(
+        SELECT h.id FROM public.password_history h
+        WHERE h.user_id = NEW.user_id
+        ORDER BY h.created_at DESC, h.id DESC OFFSET k));
     RETURN NULL;
 END;
 $$;
@@ -2811,7 +2825,6 @@ DECLARE
         'SELECT hotel_agent.prune_all_password_history(NULL, $1)',
         'SELECT hotel_agent.cleanup_expired_sessions(max_rows => $1)',
         'SELECT hotel_agent.purge_lock_audit(max_rows => $1)'];
-    i integer;
     started timestamptz;
     batch_started timestamptz;
     batch_time interval;
@@ -3203,7 +3216,12 @@ DECLARE
     db_tz_source text;
     cron_schema name;
     jobs text;
-    runs record;
+    -- pg_cron's latest runs, read by dynamic SQL: scalars, whose types
+    -- plpgsql_check can verify (a record's fields it cannot)
+    runs_jobs bigint;
+    runs_ran bigint;
+    runs_failures text;
+    runs_others text;
     last_log timestamp;
     n_found bigint;
     n_stale bigint;
@@ -3513,17 +3531,18 @@ BEGIN
                     WHERE d.jobid = j.jobid
                     ORDER BY d.runid DESC LIMIT 1) r ON true
                 WHERE j.active AND j.database = pg_catalog.current_database()
-                  AND j.command ~* 'hotel_agent\.run_maintenance'$q$, cron_schema) INTO runs;
+                  AND j.command ~* 'hotel_agent\.run_maintenance'$q$, cron_schema)
+                INTO runs_jobs, runs_ran, runs_failures, runs_others;
             check_name := 'maintenance_last_run';
-            ok := runs.failures IS NULL;
+            ok := runs_failures IS NULL;
             detail := CASE
-                WHEN runs.failures IS NOT NULL THEN
-                    'the latest run failed: ' || runs.failures
+                WHEN runs_failures IS NOT NULL THEN
+                    'the latest run failed: ' || runs_failures
                     || '. Fix the cause (the message is pg_cron''s; SELECT * FROM '
                     || pg_catalog.quote_ident(cron_schema) || '.job_run_details ORDER BY runid DESC shows every run), then run CALL hotel_agent.run_maintenance() once by hand to check'
-                WHEN runs.jobs = 0 THEN 'no pg_cron job runs hotel_agent.run_maintenance() (see maintenance_scheduled)'
-                WHEN runs.ran = 0 THEN 'scheduled, not run yet'
-                ELSE 'latest run: ' || runs.others END
+                WHEN runs_jobs = 0 THEN 'no pg_cron job runs hotel_agent.run_maintenance() (see maintenance_scheduled)'
+                WHEN runs_ran = 0 THEN 'scheduled, not run yet'
+                ELSE 'latest run: ' || runs_others END
                 || coalesce(pg_catalog.format('; hotel_agent.maintenance_log: last run at %s UTC', pg_catalog.to_char(last_log, 'YYYY-MM-DD HH24:MI:SS')), '');
             RETURN NEXT;
         EXCEPTION WHEN insufficient_privilege THEN

@@ -1,12 +1,14 @@
--- The extension installs (pg_regress loads it with --load-extension) at the
--- default version, with its own schema for functions.
-SELECT extname, extversion, extnamespace::regnamespace AS tables_schema, extrelocatable
-FROM pg_catalog.pg_extension WHERE extname = 'hotel_agent';
+-- hotel_agent is installed (pg_regress loads the extension with
+-- --load-extension; test/t/061_script_suite.pl runs the pure-SQL build
+-- instead) at the default version, with its own schema for functions.
+-- install_mode() is the one answer that differs between the two builds.
+-- The extension's packaging is in 03_extension_packaging.sql.
 SELECT hotel_agent.version();
 SELECT hotel_agent.install_mode();
 SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname = 'hotel_agent';
 
--- The six tables are in the schema given to CREATE EXTENSION (public).
+-- The six tables are in the schema given to CREATE EXTENSION (public, the
+-- pure-SQL build's schema).
 SELECT table_name FROM information_schema.tables
 WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name;
 
@@ -78,14 +80,20 @@ DROP SCHEMA regress_shadow CASCADE;
 -- reading functions are. A role without grants cannot attach the
 -- extension's trigger functions to a table of its own, and the extension's
 -- own triggers fire for every role that may write the tables.
+-- Every documented function, that is every function with a comment (the
+-- pure-SQL build's internal helpers have none).
 CREATE ROLE regress_no_grants;
 SELECT p.oid::regprocedure AS function,
 	   has_function_privilege('regress_no_grants', p.oid, 'EXECUTE') AS public_may_execute
 FROM pg_catalog.pg_proc p
-WHERE p.pronamespace = 'hotel_agent'::regnamespace OR p.oid = 'public.update_updated_at_column()'::regprocedure
+WHERE (p.pronamespace = 'hotel_agent'::regnamespace OR p.oid = 'public.update_updated_at_column()'::regprocedure)
+  AND pg_catalog.obj_description(p.oid, 'pg_proc') IS NOT NULL
 ORDER BY 2, p.oid::regprocedure::text;
 GRANT UPDATE ON public.users TO regress_no_grants;
 GRANT SELECT ON public.users TO regress_no_grants;
+-- The pure-SQL build enables row level security on the tables (README,
+-- "Supabase"): a role that may write them has a policy there.
+CREATE POLICY regress_no_grants_all ON public.users TO regress_no_grants USING (true) WITH CHECK (true);
 SET ROLE regress_no_grants;
 CREATE TEMP TABLE own_table (id integer, user_id text, updated_at timestamp);
 CREATE TRIGGER t1 AFTER INSERT ON own_table FOR EACH ROW EXECUTE FUNCTION hotel_agent.password_history_prune();
@@ -94,6 +102,7 @@ UPDATE public.users SET full_name = 'Bea C', updated_at = '2001-01-01' WHERE id 
 DROP TABLE own_table;
 RESET ROLE;
 SELECT full_name, updated_at > '2001-01-02' AS trigger_fired FROM public.users WHERE id = 'u3';
+DROP POLICY regress_no_grants_all ON public.users;
 REVOKE ALL ON public.users FROM regress_no_grants;
 DROP ROLE regress_no_grants;
 DELETE FROM public.tenant_user_identifiers;

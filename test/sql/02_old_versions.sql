@@ -1,3 +1,6 @@
+-- hotel_agent: extension-only
+-- (The library and the extension's versions: the pure-SQL build has
+-- neither. It runs the suite's other tests, test/t/061_script_suite.pl.)
 -- One library serves every released SQL version: after a package upgrade,
 -- a database still at an older version keeps working until someone runs
 -- ALTER EXTENSION hotel_agent UPDATE. Each function of 1.0.0 is called here

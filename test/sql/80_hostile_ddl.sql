@@ -1,10 +1,14 @@
--- Hostile DDL and foreign tables: every C function and trigger that reads
--- or writes the extension's tables is called (1) as a trigger on tables
--- that are not the extension's, by a role with no grant at all, and (2)
--- after each column it touches was changed to another type and each index
--- it uses was dropped or re-created. Each case must end in a clear error
--- or a correct result: never a crash (the test would stop), never XX000.
--- Each case runs in a subtransaction that is rolled back.
+-- hotel_agent: extension-only
+-- (The C functions' direct table access: the pure-SQL build's queries go
+-- through the executor, which checks types and plans for them; its answers
+-- under this DDL are PostgreSQL's own errors, not these.)
+-- Hostile DDL: every C function and trigger that reads or writes the
+-- extension's tables directly (index scans, heap fetches) is called after
+-- each column it touches was changed to another type and each index it
+-- uses was dropped or re-created. Each case must end in a clear error or a
+-- correct result: never a crash (the test would stop), never XX000. Each
+-- case runs in a subtransaction that is rolled back. Trigger functions on
+-- tables that are not the extension's: 81_hostile_triggers.sql.
 SET TimeZone = 'UTC';
 \set VERBOSITY default
 
@@ -91,79 +95,7 @@ VALUES ('s-hostile', 'u-hostile', 'jti-hostile', '2999-01-01');
 
 CREATE TEMP TABLE hostile_case (part text, target text, outcome text);
 
--- 1. Trigger functions on tables that are not the extension's ------------
--- A login role attaches them to its own temporary tables. Before 1.1.0 an
--- integer user_id or identifier crashed the server. Since 1.1.0 a role
--- needs EXECUTE on a trigger function to attach it (section 4), but an
--- owner may grant it and a database still at 1.0.0 grants it to PUBLIC:
--- the functions themselves must refuse a table that is not theirs.
-CREATE ROLE regress_hostile;
-GRANT INSERT ON hostile_case TO regress_hostile;
-GRANT EXECUTE ON FUNCTION hotel_agent.normalize_identifier_trigger(),
-	hotel_agent.password_history_prune() TO regress_hostile;
-SET ROLE regress_hostile;
-INSERT INTO hostile_case
-SELECT '1 foreign table', v.label, pg_temp.attempt(v.ddl, v.call)
-FROM (VALUES
-	('normalize_identifier_trigger, identifier integer',
-	 $$CREATE TEMP TABLE t (id int, tenant_id int, identifier int);
-	   CREATE TRIGGER t BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION hotel_agent.normalize_identifier_trigger()$$,
-	 $$INSERT INTO t VALUES (1, 1, 42)$$),
-	('normalize_identifier_trigger, the canonical columns',
-	 $$CREATE TEMP TABLE t (id int, tenant_id int, identifier varchar(255));
-	   CREATE TRIGGER t BEFORE INSERT OR UPDATE ON t FOR EACH ROW EXECUTE FUNCTION hotel_agent.normalize_identifier_trigger()$$,
-	 $$INSERT INTO t VALUES (1, 1, '+54 9 11 5555-0001')$$),
-	('normalize_identifier_trigger, no identifier column',
-	 $$CREATE TEMP TABLE t (x int);
-	   CREATE TRIGGER t BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION hotel_agent.normalize_identifier_trigger()$$,
-	 $$INSERT INTO t VALUES (1)$$),
-	('normalize_identifier_trigger, AFTER INSERT',
-	 $$CREATE TEMP TABLE t (id int, tenant_id int, identifier text);
-	   CREATE TRIGGER t AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION hotel_agent.normalize_identifier_trigger()$$,
-	 $$INSERT INTO t VALUES (1, 1, 'a@example.com')$$),
-	('normalize_identifier_trigger, FOR EACH STATEMENT',
-	 $$CREATE TEMP TABLE t (id int, tenant_id int, identifier text);
-	   CREATE TRIGGER t BEFORE INSERT ON t FOR EACH STATEMENT EXECUTE FUNCTION hotel_agent.normalize_identifier_trigger()$$,
-	 $$INSERT INTO t VALUES (1, 1, 'a@example.com')$$),
-	('normalize_identifier_trigger, called as a function',
-	 $$SELECT 1$$, $$SELECT hotel_agent.normalize_identifier_trigger()$$),
-	('password_history_prune, user_id integer',
-	 $$CREATE TEMP TABLE t (id int, user_id int, created_at timestamp);
-	   CREATE TRIGGER t AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION hotel_agent.password_history_prune()$$,
-	 $$INSERT INTO t VALUES (1, 42, now())$$),
-	('password_history_prune, the canonical columns',
-	 $$CREATE TEMP TABLE t (id int, user_id varchar(255), created_at timestamp);
-	   CREATE TRIGGER t AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION hotel_agent.password_history_prune()$$,
-	 $$INSERT INTO t VALUES (1, 'u-hostile', now())$$),
-	('password_history_prune, no user_id column',
-	 $$CREATE TEMP TABLE t (x int);
-	   CREATE TRIGGER t AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION hotel_agent.password_history_prune()$$,
-	 $$INSERT INTO t VALUES (1)$$),
-	('password_history_prune, BEFORE INSERT',
-	 $$CREATE TEMP TABLE t (id int, user_id text);
-	   CREATE TRIGGER t BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION hotel_agent.password_history_prune()$$,
-	 $$INSERT INTO t VALUES (1, 'u-hostile')$$),
-	('password_history_prune, called as a function',
-	 $$SELECT 1$$, $$SELECT hotel_agent.password_history_prune()$$)
-) AS v(label, ddl, call);
-RESET ROLE;
-
--- The extension's own tables, the wrong one for each trigger function.
-INSERT INTO hostile_case
-SELECT '1 foreign table', v.label, pg_temp.attempt(v.ddl, v.call)
-FROM (VALUES
-	('normalize_identifier_trigger on password_history',
-	 $$CREATE TRIGGER t BEFORE INSERT ON public.password_history FOR EACH ROW EXECUTE FUNCTION hotel_agent.normalize_identifier_trigger()$$,
-	 $$SELECT pg_temp.insert_history()$$),
-	('password_history_prune on tenant_user_identifiers',
-	 $$CREATE TRIGGER t AFTER INSERT ON public.tenant_user_identifiers FOR EACH ROW EXECUTE FUNCTION hotel_agent.password_history_prune()$$,
-	 $$INSERT INTO public.tenant_user_identifiers (tenant_id, identifier)
-	   SELECT id, 'new@example.com' FROM public.tenants WHERE tenant_id = 'hostile-b' RETURNING identifier$$)
-) AS v(label, ddl, call);
-
-SELECT target, outcome FROM hostile_case WHERE part = '1 foreign table' ORDER BY target;
-
--- 2. Changed column types, dropped and re-created indexes -----------------
+-- 1. Changed column types, dropped and re-created indexes -----------------
 -- The calls of each concern, and the DDL that concern must survive.
 CREATE TEMP TABLE hostile_call (concern text, label text, call text, baseline text);
 INSERT INTO hostile_call (concern, label, call) VALUES
@@ -317,7 +249,7 @@ FROM pg_catalog.pg_attribute
 WHERE attrelid = 'public.tenant_user_identifiers'::regclass AND attname = 'identifier';
 SELECT count(*) AS hostile_types FROM pg_catalog.pg_type WHERE typname = 'hostile_enum';
 
--- 3. The summary: how many cases, and how they ended. No XX000, ever.
+-- 2. The summary: how many cases, and how they ended. No XX000, ever.
 SELECT part, count(*) AS cases,
 	   count(*) FILTER (WHERE outcome = 'as without DDL' OR outcome LIKE 'ok: %') AS answered,
 	   count(*) FILTER (WHERE outcome ~ '^[0-9A-Z]{5} ') AS clear_errors,
@@ -326,40 +258,24 @@ SELECT part, count(*) AS cases,
 FROM hostile_case GROUP BY ROLLUP (part) ORDER BY part;
 SELECT target, outcome FROM hostile_case WHERE outcome LIKE 'XX%' OR outcome LIKE 'DDL failed%';
 
--- 4. Trigger functions need no EXECUTE privilege to fire, but attaching
--- one to a table needs it: since 1.1.0 EXECUTE is not granted to PUBLIC,
--- so a role that may INSERT still fires the extension's triggers, and
--- cannot attach the functions to a table of its own.
+-- 3. The identifier trigger looks for other spellings as the table's owner
+-- (it probes the index directly): a role that may insert but not read gets
+-- the trigger's message for a taken key, without naming the tenant, which it
+-- may not see. (The pure-SQL build's trigger reads with the writer's
+-- privileges, so such a role gets the unique index's own message there:
+-- README, "Supabase".)
 BEGIN;
-CREATE ROLE regress_hostile_writer;
-GRANT SELECT, INSERT ON public.tenant_user_identifiers TO regress_hostile_writer;
-GRANT SELECT, INSERT, DELETE ON public.password_history TO regress_hostile_writer;
-GRANT SELECT ON public.tenants TO regress_hostile_writer;
-GRANT USAGE ON SEQUENCE public.tenant_user_identifiers_id_seq, public.password_history_id_seq TO regress_hostile_writer;
-SET LOCAL ROLE regress_hostile_writer;
-SELECT pg_temp.outcome($$INSERT INTO public.tenant_user_identifiers (tenant_id, identifier)
-	SELECT id, ' Writer@Example.COM' FROM public.tenants WHERE tenant_id = 'hostile-b' RETURNING identifier$$);
-SELECT pg_temp.outcome($$INSERT INTO public.password_history (user_id, password_hash)
-	VALUES ('u-hostile', 'h-writer') RETURNING user_id$$);
-CREATE TEMP TABLE w (id int, tenant_id int, identifier text);
-SELECT pg_temp.outcome($$CREATE TRIGGER w BEFORE INSERT ON w FOR EACH ROW
-	EXECUTE FUNCTION hotel_agent.normalize_identifier_trigger()$$);
-SELECT pg_temp.outcome($$CREATE TRIGGER w AFTER INSERT ON w FOR EACH ROW
-	EXECUTE FUNCTION hotel_agent.password_history_prune()$$);
+CREATE ROLE regress_hostile_inserter;
+GRANT INSERT ON public.tenant_user_identifiers TO regress_hostile_inserter;
+GRANT USAGE ON SEQUENCE public.tenant_user_identifiers_id_seq TO regress_hostile_inserter;
+SELECT id AS b_pk FROM public.tenants WHERE tenant_id = 'hostile-b' \gset
+SET LOCAL ROLE regress_hostile_inserter;
+SELECT pg_temp.outcome(format($$INSERT INTO public.tenant_user_identifiers (tenant_id, identifier)
+	VALUES (%s, '5491155550001')$$, :b_pk));
 ROLLBACK;
-
--- 5. Bounded echoes: caller input is quoted in messages cut to 64 bytes on
--- a character boundary, with "..." appended.
-SELECT pg_temp.outcome($$SELECT hotel_agent.tenant_is_open(repeat('x', 1000000))$$);
-SELECT length(pg_temp.outcome($$SELECT hotel_agent.tenant_is_open(repeat('x', 1000000))$$)) < 400 AS bounded;
-SELECT pg_temp.outcome($$SELECT hotel_agent.tenant_is_open(repeat('ñ', 100))$$);
-SELECT pg_temp.outcome($$SELECT hotel_agent.tenant_is_open(repeat('x', 64))$$);
 
 DELETE FROM public.user_sessions WHERE id = 's-hostile';
 DELETE FROM public.password_history WHERE user_id = 'u-hostile';
 DELETE FROM public.users WHERE id = 'u-hostile';
 DELETE FROM public.tenants WHERE tenant_id IN ('hostile-a', 'hostile-b');
 DROP TABLE hostile_case, hostile_call, hostile_ddl;
-REVOKE EXECUTE ON FUNCTION hotel_agent.normalize_identifier_trigger(),
-	hotel_agent.password_history_prune() FROM regress_hostile;
-DROP ROLE regress_hostile;

@@ -130,28 +130,7 @@ is(query('ha_script', q{SELECT string_agg(check_name || ': ' || detail, E'\n') F
 system("dropdb ha_script");
 system("dropdb ha_script_ext");
 
-# The regression tests that need no C internals and no other database, run
-# against the pure-SQL build with the extension's expected outputs. (The
-# rest of the suite is not yet shared: see the README's Supabase section.)
-my @shared = qw(10_identifier 11_e164_corpus 31_tenant_hours 50_sessions 60_lock_audit);
-{
-	my $pgxs = qx{$ENV{PG_CONFIG} --pgxs};
-	chomp $pgxs;
-	$pgxs =~ s{/[^/]+$}{};
-	my $bindir = qx{$ENV{PG_CONFIG} --bindir};
-	chomp $bindir;
-	my $outdir = 'build/regress-script';
-	system("rm -rf $outdir && mkdir -p $outdir");
-	symlink("$ENV{PWD}/expected", "$outdir/expected") or die "symlink: $!";
-	# the tests name contrib_regression (pg_cron keeps a connection to it)
-	system("dropdb --force --if-exists contrib_regression >/dev/null 2>&1");
-	system("createdb contrib_regression") == 0 or die;
-	($rc, $out) = psql('contrib_regression', "-f $script");
-	is($rc, 0, 'install the pure-SQL build for the shared regression tests') or diag($out);
-	$out = qx{$pgxs/../test/regress/pg_regress --use-existing --dbname=contrib_regression --inputdir=test --outputdir=$outdir --bindir=$bindir @shared 2>&1};
-	is($?, 0, 'the regression tests ' . join(', ', @shared) . ' give the extension\'s outputs on the pure-SQL build')
-	  or diag($out . `head -n 60 $outdir/regression.diffs 2>/dev/null`);
-}
+# The regression suite against this build: test/t/061_script_suite.pl.
 
 # A database prepared like Supabase: the Data API's roles, an owner that is
 # not superuser (NOSUPERUSER CREATEDB CREATEROLE BYPASSRLS) and runs the

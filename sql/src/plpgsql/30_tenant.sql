@@ -8,9 +8,7 @@
 --   gets the unique index's 23505 for an exact duplicate only;
 -- * in REPEATABLE READ or SERIALIZABLE, a spelling committed by another
 --   transaction after this one's snapshot is not seen by that check (the C
---   code reads the latest committed rows);
--- * calling a trigger function directly fails with PostgreSQL's own
---   0A000, not 39P01.
+--   code reads the latest committed rows).
 
 -- The rule of pg_tzset(), which tenant_is_open() applies: a zone the
 -- server loads by name (any case), or a POSIX zone specification; an
@@ -253,9 +251,11 @@ BEGIN
     keys := CASE WHEN left(key, 1) = '+' THEN hotel_agent.phone_match_keys(key) ELSE ARRAY[key] END;
 
     -- One guest, one tenant, under concurrency: every spelling of a guest
-    -- shares a key, and so a lock bucket (256 buckets, as src/locks.c).
+    -- shares a key, and so a lock bucket: 256 buckets, the low 8 bits of
+    -- the key's hash, as src/locks.c (the hash is signed: % 256 would give
+    -- 511 buckets).
     PERFORM pg_advisory_xact_lock(x'4849'::integer, b)
-       FROM (SELECT DISTINCT (hashtextextended(x, 0) % 256)::integer AS b
+       FROM (SELECT DISTINCT (hashtextextended(x, 0) & 255)::integer AS b
                FROM unnest(keys) AS x ORDER BY 1) buckets;
 
     -- A role that may not read both tables gets the unique index's 23505

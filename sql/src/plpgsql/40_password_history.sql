@@ -9,9 +9,7 @@
 -- * in REPEATABLE READ or SERIALIZABLE, a concurrent password change of
 --   the same user that committed after this transaction's snapshot is not
 --   detected (the C code raises 40001): the user may keep one hash more
---   until the next prune;
--- * calling a trigger function directly fails with PostgreSQL's own
---   0A000, not 39P01.
+--   until the next prune.
 
 CREATE OR REPLACE FUNCTION hotel_agent.password_history_keep() RETURNS integer
 LANGUAGE plpgsql STABLE PARALLEL SAFE
@@ -60,9 +58,10 @@ BEGIN
         RETURN 0;
     END IF;
 
-    -- One pruner per user at a time (256 buckets, as src/locks.c).
+    -- One pruner per user at a time (256 buckets, the low 8 bits of the
+    -- hash, as src/locks.c and the identifier trigger).
     PERFORM pg_advisory_xact_lock(x'4841'::integer,
-        (hashtextextended(prune_password_history.user_id, 0) % 256)::integer);
+        (hashtextextended(prune_password_history.user_id, 0) & 255)::integer);
     DELETE FROM @extschema@.password_history p
     WHERE p.id = ANY (ARRAY(
         SELECT h.id FROM @extschema@.password_history h
@@ -77,6 +76,8 @@ CREATE OR REPLACE FUNCTION hotel_agent.password_history_prune() RETURNS trigger
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    k integer;
 BEGIN
     IF TG_WHEN <> 'AFTER' OR TG_LEVEL <> 'ROW' OR TG_OP <> 'INSERT' THEN
         RAISE EXCEPTION USING ERRCODE = '39P01',
@@ -88,7 +89,20 @@ BEGIN
             DETAIL = 'The function prunes the table @extschema@.password_history only.',
             HINT = 'Only the triggers that CREATE EXTENSION hotel_agent creates may call this function.';
     END IF;
-    PERFORM hotel_agent.prune_password_history(NEW.user_id, hotel_agent.password_history_keep());
+    -- The pruning of prune_password_history(), not a call to it: that
+    -- function is not executable by PUBLIC, and a trigger fires for every
+    -- role that may INSERT (the C trigger calls no SQL function either).
+    k := hotel_agent.password_history_keep();
+    IF k = 0 OR NEW.user_id IS NULL THEN
+        RETURN NULL;
+    END IF;
+    PERFORM pg_advisory_xact_lock(x'4841'::integer,
+        (hashtextextended(NEW.user_id, 0) & 255)::integer);
+    DELETE FROM @extschema@.password_history p
+    WHERE p.id = ANY (ARRAY(
+        SELECT h.id FROM @extschema@.password_history h
+        WHERE h.user_id = NEW.user_id
+        ORDER BY h.created_at DESC, h.id DESC OFFSET k));
     RETURN NULL;
 END;
 $$;
