@@ -77,7 +77,7 @@ COMMENT ON FUNCTION hotel_agent.version() IS 'Version of hotel_agent: of the loa
 -- the two apart with it.
 CREATE OR REPLACE FUNCTION hotel_agent.install_mode() RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
     SELECT CASE WHEN EXISTS (SELECT FROM pg_catalog.pg_extension e
                              WHERE e.extname OPERATOR(pg_catalog.=) 'hotel_agent')
@@ -92,7 +92,7 @@ COMMENT ON FUNCTION hotel_agent.install_mode() IS
 -- as '?'. Used by the PL/pgSQL functions of both builds.
 CREATE OR REPLACE FUNCTION hotel_agent.quote_input(input text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     shown text := left(input, 64);
@@ -271,7 +271,7 @@ CREATE OR REPLACE FUNCTION hotel_agent.explain_resolution(identifier text, defau
     OUT verdict text)
 RETURNS record
 LANGUAGE plpgsql STABLE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     k text;
@@ -380,7 +380,7 @@ CREATE OR REPLACE FUNCTION hotel_agent.add_tenant_identifier(tenant_slug text, i
                                                   default_region text DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     pk integer;
@@ -436,7 +436,7 @@ REVOKE EXECUTE ON FUNCTION hotel_agent.add_tenant_identifier(text, text, text) F
 CREATE OR REPLACE FUNCTION hotel_agent.remove_tenant_identifier(identifier text)
 RETURNS boolean
 LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     key text := hotel_agent.normalize_identifier(remove_tenant_identifier.identifier);
@@ -457,7 +457,7 @@ CREATE OR REPLACE FUNCTION hotel_agent.identifier_conflicts(
     OUT identifier text, OUT tenant_id text, OUT other_identifier text, OUT other_tenant_id text)
 RETURNS SETOF record
 LANGUAGE sql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
     SELECT i.identifier::text, t.tenant_id::text, o.identifier::text, ot.tenant_id::text
     FROM @extschema@.tenant_user_identifiers i
@@ -511,7 +511,7 @@ CREATE OR REPLACE FUNCTION hotel_agent.prune_all_password_history(keep integer D
                                                        max_users integer DEFAULT 1000)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     k integer := coalesce(keep, hotel_agent.password_history_keep());
@@ -566,7 +566,7 @@ REVOKE EXECUTE ON FUNCTION hotel_agent.prune_all_password_history(integer, integ
 CREATE OR REPLACE FUNCTION hotel_agent.password_history_hashes(user_id text, last_n integer DEFAULT NULL)
 RETURNS SETOF text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     n integer := coalesce(last_n, hotel_agent.password_history_keep());
@@ -608,7 +608,7 @@ COMMENT ON FUNCTION hotel_agent.session_is_active(text) IS
 
 CREATE OR REPLACE FUNCTION hotel_agent.revoke_session(jti text) RETURNS boolean
 LANGUAGE sql VOLATILE STRICT PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
     WITH revoked AS (
         UPDATE @extschema@.user_sessions s
@@ -624,7 +624,7 @@ REVOKE EXECUTE ON FUNCTION hotel_agent.revoke_session(text) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION hotel_agent.revoke_user_sessions(user_id text) RETURNS integer
 LANGUAGE sql VOLATILE STRICT PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
     WITH revoked AS (
         UPDATE @extschema@.user_sessions s
@@ -646,7 +646,7 @@ CREATE OR REPLACE FUNCTION hotel_agent.cleanup_expired_sessions(grace interval D
                                                      max_rows integer DEFAULT 10000)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     deleted bigint;
@@ -688,7 +688,7 @@ CREATE OR REPLACE FUNCTION hotel_agent.record_lock_event(lock_key text, event_ty
                                               details jsonb DEFAULT NULL)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     new_id bigint;
@@ -732,7 +732,7 @@ CREATE OR REPLACE FUNCTION hotel_agent.purge_lock_audit(retention interval DEFAU
                                              max_rows integer DEFAULT 10000)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     deleted bigint;
@@ -792,7 +792,7 @@ RETURNS TABLE(lock_key text, acquisitions bigint, failures bigint, failure_share
               expiries bigint, releases bigint, holds bigint, hold_median interval,
               hold_p95 interval, hold_max interval, unended bigint)
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 BEGIN
     IF since IS NULL OR until IS NULL THEN
@@ -871,7 +871,7 @@ CREATE OR REPLACE FUNCTION hotel_agent.locks_never_released(
 RETURNS TABLE(lock_key text, holder_id text, acquired_at timestamptz, last_seen_at timestamptz,
               age interval, taken_over boolean)
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     now_utc constant timestamp := now() AT TIME ZONE 'UTC';
@@ -939,7 +939,7 @@ CREATE OR REPLACE FUNCTION hotel_agent.count_backlog(
     OUT password_history_keep integer,
     OUT password_history_users_over_limit bigint)
 LANGUAGE sql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
     SELECT
         (SELECT count(*) FROM @extschema@.user_sessions s
@@ -1032,7 +1032,7 @@ REVOKE EXECUTE ON PROCEDURE hotel_agent.run_maintenance(integer) FROM PUBLIC;
 CREATE OR REPLACE FUNCTION hotel_agent.schedule_maintenance(schedule text DEFAULT '15 3 * * *')
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     cron_schema name;
@@ -1153,7 +1153,7 @@ COMMENT ON VIEW hotel_agent.stats IS
 CREATE OR REPLACE FUNCTION hotel_agent.backend_access_privileges(include_operations boolean DEFAULT false)
 RETURNS TABLE(object_type text, object_name text, privileges text, operations boolean, reason text)
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
     SELECT p.object_type, p.object_name, p.privileges, p.operations, p.reason
     FROM (VALUES
@@ -1228,7 +1228,7 @@ COMMENT ON FUNCTION hotel_agent.backend_access_privileges(boolean) IS
 CREATE OR REPLACE FUNCTION hotel_agent.grant_backend_access(role name, include_operations boolean DEFAULT false)
 RETURNS SETOF text
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     p record;
@@ -1284,7 +1284,7 @@ REVOKE EXECUTE ON FUNCTION hotel_agent.grant_backend_access(name, boolean) FROM 
 CREATE OR REPLACE FUNCTION hotel_agent.revoke_backend_access(role name)
 RETURNS SETOF text
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     p record;
@@ -1345,7 +1345,7 @@ REVOKE EXECUTE ON FUNCTION hotel_agent.revoke_backend_access(name) FROM PUBLIC;
 CREATE OR REPLACE FUNCTION hotel_agent.validate()
 RETURNS TABLE(check_name text, ok boolean, detail text)
 LANGUAGE plpgsql STABLE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     version constant text := '1.1.0';
@@ -1963,7 +1963,7 @@ ALTER TABLE @extschema@.lock_audit
 CREATE OR REPLACE FUNCTION @extschema@.update_updated_at_column()
 RETURNS trigger
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 BEGIN
     NEW.updated_at = pg_catalog.timezone('UTC'::pg_catalog.text, pg_catalog.now());

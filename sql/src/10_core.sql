@@ -6,7 +6,7 @@ COMMENT ON FUNCTION hotel_agent.version() IS 'Version of hotel_agent: of the loa
 -- the two apart with it.
 CREATE OR REPLACE FUNCTION hotel_agent.install_mode() RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
     SELECT CASE WHEN EXISTS (SELECT FROM pg_catalog.pg_extension e
                              WHERE e.extname OPERATOR(pg_catalog.=) 'hotel_agent')
@@ -21,7 +21,7 @@ COMMENT ON FUNCTION hotel_agent.install_mode() IS
 -- as '?'. Used by the PL/pgSQL functions of both builds.
 CREATE OR REPLACE FUNCTION hotel_agent.quote_input(input text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     shown text := left(input, 64);

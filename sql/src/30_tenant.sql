@@ -47,7 +47,7 @@ CREATE OR REPLACE FUNCTION hotel_agent.explain_resolution(identifier text, defau
     OUT verdict text)
 RETURNS record
 LANGUAGE plpgsql STABLE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     k text;
@@ -156,7 +156,7 @@ CREATE OR REPLACE FUNCTION hotel_agent.add_tenant_identifier(tenant_slug text, i
                                                   default_region text DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     pk integer;
@@ -212,7 +212,7 @@ REVOKE EXECUTE ON FUNCTION hotel_agent.add_tenant_identifier(text, text, text) F
 CREATE OR REPLACE FUNCTION hotel_agent.remove_tenant_identifier(identifier text)
 RETURNS boolean
 LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     key text := hotel_agent.normalize_identifier(remove_tenant_identifier.identifier);
@@ -233,7 +233,7 @@ CREATE OR REPLACE FUNCTION hotel_agent.identifier_conflicts(
     OUT identifier text, OUT tenant_id text, OUT other_identifier text, OUT other_tenant_id text)
 RETURNS SETOF record
 LANGUAGE sql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
     SELECT i.identifier::text, t.tenant_id::text, o.identifier::text, ot.tenant_id::text
     FROM @extschema@.tenant_user_identifiers i

@@ -26,7 +26,7 @@ CREATE OR REPLACE FUNCTION hotel_agent.prune_all_password_history(keep integer D
                                                        max_users integer DEFAULT 1000)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     k integer := coalesce(keep, hotel_agent.password_history_keep());
@@ -81,7 +81,7 @@ REVOKE EXECUTE ON FUNCTION hotel_agent.prune_all_password_history(integer, integ
 CREATE OR REPLACE FUNCTION hotel_agent.password_history_hashes(user_id text, last_n integer DEFAULT NULL)
 RETURNS SETOF text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     n integer := coalesce(last_n, hotel_agent.password_history_keep());

@@ -10,7 +10,7 @@ COMMENT ON FUNCTION hotel_agent.session_is_active(text) IS
 
 CREATE OR REPLACE FUNCTION hotel_agent.revoke_session(jti text) RETURNS boolean
 LANGUAGE sql VOLATILE STRICT PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
     WITH revoked AS (
         UPDATE @extschema@.user_sessions s
@@ -26,7 +26,7 @@ REVOKE EXECUTE ON FUNCTION hotel_agent.revoke_session(text) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION hotel_agent.revoke_user_sessions(user_id text) RETURNS integer
 LANGUAGE sql VOLATILE STRICT PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
     WITH revoked AS (
         UPDATE @extschema@.user_sessions s
@@ -48,7 +48,7 @@ CREATE OR REPLACE FUNCTION hotel_agent.cleanup_expired_sessions(grace interval D
                                                      max_rows integer DEFAULT 10000)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     deleted bigint;

@@ -5,7 +5,7 @@ CREATE OR REPLACE FUNCTION hotel_agent.record_lock_event(lock_key text, event_ty
                                               details jsonb DEFAULT NULL)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     new_id bigint;
@@ -49,7 +49,7 @@ CREATE OR REPLACE FUNCTION hotel_agent.purge_lock_audit(retention interval DEFAU
                                              max_rows integer DEFAULT 10000)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     deleted bigint;

@@ -23,7 +23,7 @@ RETURNS TABLE(lock_key text, acquisitions bigint, failures bigint, failure_share
               expiries bigint, releases bigint, holds bigint, hold_median interval,
               hold_p95 interval, hold_max interval, unended bigint)
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 BEGIN
     IF since IS NULL OR until IS NULL THEN
@@ -102,7 +102,7 @@ CREATE OR REPLACE FUNCTION hotel_agent.locks_never_released(
 RETURNS TABLE(lock_key text, holder_id text, acquired_at timestamptz, last_seen_at timestamptz,
               age interval, taken_over boolean)
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     now_utc constant timestamp := now() AT TIME ZONE 'UTC';

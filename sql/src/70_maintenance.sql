@@ -55,7 +55,7 @@ CREATE OR REPLACE FUNCTION hotel_agent.count_backlog(
     OUT password_history_keep integer,
     OUT password_history_users_over_limit bigint)
 LANGUAGE sql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
     SELECT
         (SELECT count(*) FROM @extschema@.user_sessions s
@@ -148,7 +148,7 @@ REVOKE EXECUTE ON PROCEDURE hotel_agent.run_maintenance(integer) FROM PUBLIC;
 CREATE OR REPLACE FUNCTION hotel_agent.schedule_maintenance(schedule text DEFAULT '15 3 * * *')
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     cron_schema name;

@@ -18,7 +18,7 @@
 CREATE OR REPLACE FUNCTION hotel_agent.backend_access_privileges(include_operations boolean DEFAULT false)
 RETURNS TABLE(object_type text, object_name text, privileges text, operations boolean, reason text)
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
     SELECT p.object_type, p.object_name, p.privileges, p.operations, p.reason
     FROM (VALUES
@@ -93,7 +93,7 @@ COMMENT ON FUNCTION hotel_agent.backend_access_privileges(boolean) IS
 CREATE OR REPLACE FUNCTION hotel_agent.grant_backend_access(role name, include_operations boolean DEFAULT false)
 RETURNS SETOF text
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     p record;
@@ -149,7 +149,7 @@ REVOKE EXECUTE ON FUNCTION hotel_agent.grant_backend_access(name, boolean) FROM 
 CREATE OR REPLACE FUNCTION hotel_agent.revoke_backend_access(role name)
 RETURNS SETOF text
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     p record;
@@ -210,7 +210,7 @@ REVOKE EXECUTE ON FUNCTION hotel_agent.revoke_backend_access(name) FROM PUBLIC;
 CREATE OR REPLACE FUNCTION hotel_agent.validate()
 RETURNS TABLE(check_name text, ok boolean, detail text)
 LANGUAGE plpgsql STABLE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     version constant text := '@hotel_agent_version@';

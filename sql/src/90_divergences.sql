@@ -122,7 +122,7 @@ ALTER TABLE @extschema@.lock_audit
 CREATE OR REPLACE FUNCTION @extschema@.update_updated_at_column()
 RETURNS trigger
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 BEGIN
     NEW.updated_at = pg_catalog.timezone('UTC'::pg_catalog.text, pg_catalog.now());

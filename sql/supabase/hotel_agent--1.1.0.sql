@@ -321,7 +321,7 @@ $schema$;
 
 CREATE OR REPLACE FUNCTION hotel_agent.version() RETURNS text
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$ SELECT '1.1.0'::text $$;
 
 -- ---------------------------------------------------------------------
@@ -336,7 +336,7 @@ COMMENT ON FUNCTION hotel_agent.version() IS 'Version of hotel_agent: of the loa
 -- the two apart with it.
 CREATE OR REPLACE FUNCTION hotel_agent.install_mode() RETURNS text
 LANGUAGE sql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
     SELECT CASE WHEN EXISTS (SELECT FROM pg_catalog.pg_extension e
                              WHERE e.extname OPERATOR(pg_catalog.=) 'hotel_agent')
@@ -351,7 +351,7 @@ COMMENT ON FUNCTION hotel_agent.install_mode() IS
 -- as '?'. Used by the PL/pgSQL functions of both builds.
 CREATE OR REPLACE FUNCTION hotel_agent.quote_input(input text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     shown text := left(input, 64);
@@ -710,7 +710,7 @@ INSERT INTO hotel_agent.e164_plan VALUES
 CREATE OR REPLACE FUNCTION hotel_agent.e164_parse_check_length(lengths bigint, min_len smallint, max_len smallint, n integer)
 RETURNS integer
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 BEGIN
 	RETURN CASE
@@ -728,7 +728,7 @@ $$;
 CREATE OR REPLACE FUNCTION hotel_agent.e164_parse_length_for(sel hotel_agent.e164_plan, nn text)
 RETURNS integer
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
 	n integer := length(nn);
@@ -773,7 +773,7 @@ $$;
 CREATE OR REPLACE FUNCTION hotel_agent.e164_parse_national(sel hotel_agent.e164_plan, num text)
 RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
 	after text;
@@ -827,7 +827,7 @@ $$;
 CREATE OR REPLACE FUNCTION hotel_agent.e164_parse_digits(raw text)
 RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
 	-- every ASCII character but '+' and the digits; but the digits and '#'
@@ -973,7 +973,7 @@ $$;
 CREATE OR REPLACE FUNCTION hotel_agent.e164_parse(raw text, region text, bare boolean)
 RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
 	digits text;
@@ -1160,7 +1160,7 @@ $$;
 CREATE OR REPLACE FUNCTION hotel_agent.e164_parse_quote(raw text, max integer)
 RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
 	db constant text := pg_catalog.getdatabaseencoding();
@@ -1201,7 +1201,7 @@ $$;
 CREATE OR REPLACE FUNCTION hotel_agent.e164_parse_region(region text)
 RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
 	code text;
@@ -1230,7 +1230,7 @@ $$;
 CREATE OR REPLACE FUNCTION hotel_agent.e164_parse_identifier(raw text, region text)
 RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
 	ws constant text := E' \t\n\v\f\r';
@@ -1306,7 +1306,7 @@ $$;
 CREATE OR REPLACE FUNCTION hotel_agent.e164_parse_fail(failure text, raw text)
 RETURNS void
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
 	q constant text := hotel_agent.e164_parse_quote(raw, 64);
@@ -1372,7 +1372,7 @@ $$;
 CREATE OR REPLACE FUNCTION hotel_agent.normalize_e164(raw text, default_region text DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
 	region text;
@@ -1395,7 +1395,7 @@ $$;
 CREATE OR REPLACE FUNCTION hotel_agent.try_normalize_e164(raw text, default_region text DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
 	region text;
@@ -1415,7 +1415,7 @@ $$;
 CREATE OR REPLACE FUNCTION hotel_agent.normalize_identifier(raw text, default_region text DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
 	region text;
@@ -1438,7 +1438,7 @@ $$;
 CREATE OR REPLACE FUNCTION hotel_agent.try_normalize_identifier(raw text, default_region text DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
 	region text;
@@ -1459,7 +1459,7 @@ $$;
 CREATE OR REPLACE FUNCTION hotel_agent.phone_match_keys(e164 text)
 RETURNS text[]
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
 	nsn text := substr(e164, 4);
@@ -1498,7 +1498,7 @@ $$;
 CREATE OR REPLACE FUNCTION hotel_agent.e164_metadata_version()
 RETURNS text
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 SELECT m.version FROM hotel_agent.e164_metadata m
 $$;
@@ -1625,7 +1625,7 @@ $keys$;
 -- abbreviation that is not also the name of a zone is not one.
 CREATE OR REPLACE FUNCTION hotel_agent.is_valid_time_zone(name text) RETURNS boolean
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 BEGIN
     IF name = '' OR octet_length(name) > 255 THEN
@@ -1644,7 +1644,7 @@ $$;
 CREATE OR REPLACE FUNCTION hotel_agent.tenant_is_open(tenant_slug text, at timestamptz DEFAULT pg_catalog.now())
 RETURNS boolean
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     t record;
@@ -1715,7 +1715,7 @@ $$;
 CREATE OR REPLACE FUNCTION hotel_agent.resolve_tenant(identifier text, default_region text DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     key text;
@@ -1759,7 +1759,7 @@ CREATE OR REPLACE FUNCTION hotel_agent.resolve_tenant_info(identifier text, defa
     OUT matched_key text)
 RETURNS SETOF record
 LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 1
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 BEGIN
     RETURN QUERY
@@ -1784,7 +1784,7 @@ CREATE OR REPLACE FUNCTION hotel_agent.resolve_tenant_row(identifier text, defau
     OUT matched_key text)
 RETURNS SETOF record
 LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 1
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     key text;
@@ -1832,7 +1832,7 @@ $$;
 
 CREATE OR REPLACE FUNCTION hotel_agent.normalize_identifier_trigger() RETURNS trigger
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     key text;
@@ -1974,7 +1974,7 @@ CREATE OR REPLACE FUNCTION hotel_agent.explain_resolution(identifier text, defau
     OUT verdict text)
 RETURNS record
 LANGUAGE plpgsql STABLE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     k text;
@@ -2083,7 +2083,7 @@ CREATE OR REPLACE FUNCTION hotel_agent.add_tenant_identifier(tenant_slug text, i
                                                   default_region text DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     pk integer;
@@ -2139,7 +2139,7 @@ REVOKE EXECUTE ON FUNCTION hotel_agent.add_tenant_identifier(text, text, text) F
 CREATE OR REPLACE FUNCTION hotel_agent.remove_tenant_identifier(identifier text)
 RETURNS boolean
 LANGUAGE plpgsql VOLATILE STRICT PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     key text := hotel_agent.normalize_identifier(remove_tenant_identifier.identifier);
@@ -2160,7 +2160,7 @@ CREATE OR REPLACE FUNCTION hotel_agent.identifier_conflicts(
     OUT identifier text, OUT tenant_id text, OUT other_identifier text, OUT other_tenant_id text)
 RETURNS SETOF record
 LANGUAGE sql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
     SELECT i.identifier::text, t.tenant_id::text, o.identifier::text, ot.tenant_id::text
     FROM public.tenant_user_identifiers i
@@ -2195,7 +2195,7 @@ COMMENT ON FUNCTION hotel_agent.identifier_conflicts() IS
 
 CREATE OR REPLACE FUNCTION hotel_agent.password_history_keep() RETURNS integer
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     v text := current_setting('hotel_agent.password_history_keep', true);
@@ -2216,7 +2216,7 @@ $$;
 CREATE OR REPLACE FUNCTION hotel_agent.prune_password_history(user_id text, keep integer DEFAULT NULL)
 RETURNS integer
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     k integer;
@@ -2256,7 +2256,7 @@ $$;
 
 CREATE OR REPLACE FUNCTION hotel_agent.password_history_prune() RETURNS trigger
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     k integer;
@@ -2319,7 +2319,7 @@ CREATE OR REPLACE FUNCTION hotel_agent.prune_all_password_history(keep integer D
                                                        max_users integer DEFAULT 1000)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     k integer := coalesce(keep, hotel_agent.password_history_keep());
@@ -2374,7 +2374,7 @@ REVOKE EXECUTE ON FUNCTION hotel_agent.prune_all_password_history(integer, integ
 CREATE OR REPLACE FUNCTION hotel_agent.password_history_hashes(user_id text, last_n integer DEFAULT NULL)
 RETURNS SETOF text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     n integer := coalesce(last_n, hotel_agent.password_history_keep());
@@ -2404,7 +2404,7 @@ COMMENT ON FUNCTION hotel_agent.password_history_hashes(text, integer) IS
 -- src/session.c prepares).
 CREATE OR REPLACE FUNCTION hotel_agent.session_is_active(jti text) RETURNS boolean
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
     SELECT EXISTS (
         SELECT 1 FROM public.user_sessions s
@@ -2429,7 +2429,7 @@ COMMENT ON FUNCTION hotel_agent.session_is_active(text) IS
 
 CREATE OR REPLACE FUNCTION hotel_agent.revoke_session(jti text) RETURNS boolean
 LANGUAGE sql VOLATILE STRICT PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
     WITH revoked AS (
         UPDATE public.user_sessions s
@@ -2445,7 +2445,7 @@ REVOKE EXECUTE ON FUNCTION hotel_agent.revoke_session(text) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION hotel_agent.revoke_user_sessions(user_id text) RETURNS integer
 LANGUAGE sql VOLATILE STRICT PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
     WITH revoked AS (
         UPDATE public.user_sessions s
@@ -2467,7 +2467,7 @@ CREATE OR REPLACE FUNCTION hotel_agent.cleanup_expired_sessions(grace interval D
                                                      max_rows integer DEFAULT 10000)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     deleted bigint;
@@ -2512,7 +2512,7 @@ CREATE OR REPLACE FUNCTION hotel_agent.record_lock_event(lock_key text, event_ty
                                               details jsonb DEFAULT NULL)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     new_id bigint;
@@ -2556,7 +2556,7 @@ CREATE OR REPLACE FUNCTION hotel_agent.purge_lock_audit(retention interval DEFAU
                                              max_rows integer DEFAULT 10000)
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     deleted bigint;
@@ -2619,7 +2619,7 @@ RETURNS TABLE(lock_key text, acquisitions bigint, failures bigint, failure_share
               expiries bigint, releases bigint, holds bigint, hold_median interval,
               hold_p95 interval, hold_max interval, unended bigint)
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 BEGIN
     IF since IS NULL OR until IS NULL THEN
@@ -2698,7 +2698,7 @@ CREATE OR REPLACE FUNCTION hotel_agent.locks_never_released(
 RETURNS TABLE(lock_key text, holder_id text, acquired_at timestamptz, last_seen_at timestamptz,
               age interval, taken_over boolean)
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     now_utc constant timestamp := now() AT TIME ZONE 'UTC';
@@ -2796,7 +2796,7 @@ CREATE OR REPLACE FUNCTION hotel_agent.count_backlog(
     OUT password_history_keep integer,
     OUT password_history_users_over_limit bigint)
 LANGUAGE sql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
     SELECT
         (SELECT count(*) FROM public.user_sessions s
@@ -2889,7 +2889,7 @@ REVOKE EXECUTE ON PROCEDURE hotel_agent.run_maintenance(integer) FROM PUBLIC;
 CREATE OR REPLACE FUNCTION hotel_agent.schedule_maintenance(schedule text DEFAULT '15 3 * * *')
 RETURNS bigint
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     cron_schema name;
@@ -3013,7 +3013,7 @@ COMMENT ON VIEW hotel_agent.stats IS
 CREATE OR REPLACE FUNCTION hotel_agent.backend_access_privileges(include_operations boolean DEFAULT false)
 RETURNS TABLE(object_type text, object_name text, privileges text, operations boolean, reason text)
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
     SELECT p.object_type, p.object_name, p.privileges, p.operations, p.reason
     FROM (VALUES
@@ -3088,7 +3088,7 @@ COMMENT ON FUNCTION hotel_agent.backend_access_privileges(boolean) IS
 CREATE OR REPLACE FUNCTION hotel_agent.grant_backend_access(role name, include_operations boolean DEFAULT false)
 RETURNS SETOF text
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     p record;
@@ -3144,7 +3144,7 @@ REVOKE EXECUTE ON FUNCTION hotel_agent.grant_backend_access(name, boolean) FROM 
 CREATE OR REPLACE FUNCTION hotel_agent.revoke_backend_access(role name)
 RETURNS SETOF text
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     p record;
@@ -3205,7 +3205,7 @@ REVOKE EXECUTE ON FUNCTION hotel_agent.revoke_backend_access(name) FROM PUBLIC;
 CREATE OR REPLACE FUNCTION hotel_agent.validate()
 RETURNS TABLE(check_name text, ok boolean, detail text)
 LANGUAGE plpgsql STABLE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     version constant text := '1.1.0';
@@ -3735,7 +3735,7 @@ ALTER TABLE public.lock_audit
 CREATE OR REPLACE FUNCTION public.update_updated_at_column()
 RETURNS trigger
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 BEGIN
     NEW.updated_at = pg_catalog.timezone('UTC'::pg_catalog.text, pg_catalog.now());

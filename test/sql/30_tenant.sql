@@ -223,11 +223,12 @@ RESET :parallel_guc;
 
 -- Volatility, strictness and parallel safety as declared.
 -- search_path: the C functions qualify every name they use; the PL/pgSQL
--- ones (pure-SQL build) pin it.
+-- ones (pure-SQL build) pin it to '' (only pg_catalog, and pg_temp for
+-- relations and types: every other name they use is qualified).
 SELECT p.oid::regprocedure AS function, p.provolatile, p.proisstrict, p.proparallel,
 	   p.prosecdef,
 	   p.prolang = (SELECT oid FROM pg_catalog.pg_language WHERE lanname = 'c')
-	   OR p.proconfig = '{"search_path=pg_catalog, pg_temp"}' AS names_safe
+	   OR p.proconfig = '{"search_path=\"\""}' AS names_safe
 FROM pg_catalog.pg_proc p
 WHERE p.pronamespace = 'hotel_agent'::regnamespace
   AND p.proname IN ('resolve_tenant', 'resolve_tenant_info', 'explain_resolution',

@@ -228,7 +228,8 @@ is($out, "6\n0", 'revoking drops the six policies, and the role can then be drop
 # The checks of Supabase's database linter that apply here, by their rules:
 # no table of an exposed schema readable by anon or authenticated without
 # row level security (so no sensitive column exposed either), every
-# function outside the system schemas with a pinned search_path, no
+# function outside the system schemas with search_path set to '' (the
+# linter's exact rule: function_search_path_mutable), no
 # SECURITY DEFINER function executable by anon or authenticated, no
 # extension in public. One function is flagged on purpose:
 # run_maintenance() is a procedure that commits after every batch, and a
@@ -241,7 +242,7 @@ SELECT (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relname
 	   (SELECT string_agg(p.oid::regprocedure::text, ',') FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
 		WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'extensions')
 		  AND NOT EXISTS (SELECT FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
-		  AND NOT EXISTS (SELECT FROM unnest(coalesce(p.proconfig, '{}')) c WHERE c LIKE 'search_path=%'))
+		  AND NOT coalesce(p.proconfig, '{}') && ARRAY['search_path=""']::text[])
 	|| '|' ||
 	   (SELECT count(*) FROM pg_proc p WHERE p.prosecdef
 		  AND (has_function_privilege('anon', p.oid, 'EXECUTE') OR has_function_privilege('authenticated', p.oid, 'EXECUTE')))

@@ -20,7 +20,7 @@
 \getenv rotate ROTATE
 \getenv password_file ROLE_PASSWORD_FILE
 
-SET LOCAL search_path = pg_catalog, pg_temp;
+SET LOCAL search_path = '';
 CREATE TEMPORARY TABLE role_report (n serial, line text NOT NULL) ON COMMIT DROP;
 SELECT pg_catalog.set_config('hotel_agent_role.name', :'role', true),
        pg_catalog.set_config('hotel_agent_role.rotate', :'rotate', true)

@@ -18,7 +18,7 @@
 \getenv admin_full_name SEED_ADMIN_FULL_NAME
 \getenv force_password SEED_FORCE_PASSWORD
 
-SET LOCAL search_path = pg_catalog, pg_temp;
+SET LOCAL search_path = '';
 CREATE TEMPORARY TABLE seed_secret (b64 text NOT NULL) ON COMMIT DROP;
 CREATE TEMPORARY TABLE seed_report (n serial, line text NOT NULL) ON COMMIT DROP;
 \copy pg_temp.seed_secret FROM pstdin

@@ -3,5 +3,5 @@
 
 CREATE OR REPLACE FUNCTION hotel_agent.version() RETURNS text
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$ SELECT '@hotel_agent_version@'::text $$;

@@ -28,7 +28,7 @@
 CREATE OR REPLACE FUNCTION hotel_agent.e164_parse_check_length(lengths bigint, min_len smallint, max_len smallint, n integer)
 RETURNS integer
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 BEGIN
 	RETURN CASE
@@ -46,7 +46,7 @@ $$;
 CREATE OR REPLACE FUNCTION hotel_agent.e164_parse_length_for(sel hotel_agent.e164_plan, nn text)
 RETURNS integer
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
 	n integer := length(nn);
@@ -91,7 +91,7 @@ $$;
 CREATE OR REPLACE FUNCTION hotel_agent.e164_parse_national(sel hotel_agent.e164_plan, num text)
 RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
 	after text;
@@ -145,7 +145,7 @@ $$;
 CREATE OR REPLACE FUNCTION hotel_agent.e164_parse_digits(raw text)
 RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
 	-- every ASCII character but '+' and the digits; but the digits and '#'
@@ -291,7 +291,7 @@ $$;
 CREATE OR REPLACE FUNCTION hotel_agent.e164_parse(raw text, region text, bare boolean)
 RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
 	digits text;
@@ -478,7 +478,7 @@ $$;
 CREATE OR REPLACE FUNCTION hotel_agent.e164_parse_quote(raw text, max integer)
 RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
 	db constant text := pg_catalog.getdatabaseencoding();
@@ -519,7 +519,7 @@ $$;
 CREATE OR REPLACE FUNCTION hotel_agent.e164_parse_region(region text)
 RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
 	code text;
@@ -548,7 +548,7 @@ $$;
 CREATE OR REPLACE FUNCTION hotel_agent.e164_parse_identifier(raw text, region text)
 RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
 	ws constant text := E' \t\n\v\f\r';
@@ -624,7 +624,7 @@ $$;
 CREATE OR REPLACE FUNCTION hotel_agent.e164_parse_fail(failure text, raw text)
 RETURNS void
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
 	q constant text := hotel_agent.e164_parse_quote(raw, 64);
@@ -690,7 +690,7 @@ $$;
 CREATE OR REPLACE FUNCTION hotel_agent.normalize_e164(raw text, default_region text DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
 	region text;
@@ -713,7 +713,7 @@ $$;
 CREATE OR REPLACE FUNCTION hotel_agent.try_normalize_e164(raw text, default_region text DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
 	region text;
@@ -733,7 +733,7 @@ $$;
 CREATE OR REPLACE FUNCTION hotel_agent.normalize_identifier(raw text, default_region text DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
 	region text;
@@ -756,7 +756,7 @@ $$;
 CREATE OR REPLACE FUNCTION hotel_agent.try_normalize_identifier(raw text, default_region text DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
 	region text;
@@ -777,7 +777,7 @@ $$;
 CREATE OR REPLACE FUNCTION hotel_agent.phone_match_keys(e164 text)
 RETURNS text[]
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
 	nsn text := substr(e164, 4);
@@ -816,7 +816,7 @@ $$;
 CREATE OR REPLACE FUNCTION hotel_agent.e164_metadata_version()
 RETURNS text
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 SELECT m.version FROM hotel_agent.e164_metadata m
 $$;

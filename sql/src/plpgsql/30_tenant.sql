@@ -15,7 +15,7 @@
 -- abbreviation that is not also the name of a zone is not one.
 CREATE OR REPLACE FUNCTION hotel_agent.is_valid_time_zone(name text) RETURNS boolean
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 BEGIN
     IF name = '' OR octet_length(name) > 255 THEN
@@ -34,7 +34,7 @@ $$;
 CREATE OR REPLACE FUNCTION hotel_agent.tenant_is_open(tenant_slug text, at timestamptz DEFAULT pg_catalog.now())
 RETURNS boolean
 LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     t record;
@@ -105,7 +105,7 @@ $$;
 CREATE OR REPLACE FUNCTION hotel_agent.resolve_tenant(identifier text, default_region text DEFAULT NULL)
 RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     key text;
@@ -149,7 +149,7 @@ CREATE OR REPLACE FUNCTION hotel_agent.resolve_tenant_info(identifier text, defa
     OUT matched_key text)
 RETURNS SETOF record
 LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 1
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 BEGIN
     RETURN QUERY
@@ -174,7 +174,7 @@ CREATE OR REPLACE FUNCTION hotel_agent.resolve_tenant_row(identifier text, defau
     OUT matched_key text)
 RETURNS SETOF record
 LANGUAGE plpgsql STABLE PARALLEL SAFE ROWS 1
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     key text;
@@ -222,7 +222,7 @@ $$;
 
 CREATE OR REPLACE FUNCTION hotel_agent.normalize_identifier_trigger() RETURNS trigger
 LANGUAGE plpgsql
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     key text;

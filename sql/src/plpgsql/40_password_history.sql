@@ -13,7 +13,7 @@
 
 CREATE OR REPLACE FUNCTION hotel_agent.password_history_keep() RETURNS integer
 LANGUAGE plpgsql STABLE PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     v text := current_setting('hotel_agent.password_history_keep', true);
@@ -34,7 +34,7 @@ $$;
 CREATE OR REPLACE FUNCTION hotel_agent.prune_password_history(user_id text, keep integer DEFAULT NULL)
 RETURNS integer
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     k integer;
@@ -74,7 +74,7 @@ $$;
 
 CREATE OR REPLACE FUNCTION hotel_agent.password_history_prune() RETURNS trigger
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
 DECLARE
     k integer;

@@ -2,7 +2,7 @@
 -- src/session.c prepares).
 CREATE OR REPLACE FUNCTION hotel_agent.session_is_active(jti text) RETURNS boolean
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
-SET search_path = pg_catalog, pg_temp
+SET search_path = ''
 AS $$
     SELECT EXISTS (
         SELECT 1 FROM @extschema@.user_sessions s
