@@ -193,7 +193,7 @@ sums_sql() {
 		if [ -n "${SEQUENCE[$side.$t]:-}" ]; then
 			next="(SELECT CASE WHEN s.is_called THEN s.last_value + 1 ELSE s.last_value END FROM ${SEQUENCE[$side.$t]} s)"
 		fi
-		echo "SELECT $i, '$t'::text, count(*), pg_catalog.md5(coalesce(sum(('x' || substr(r.h, 1, 16))::bit(64)::bigint), 0)::text || '/' || coalesce(sum(('x' || substr(r.h, 17, 16))::bit(64)::bigint), 0)::text), $next FROM (SELECT pg_catalog.md5(pg_catalog.convert_to(ROW(${COLUMNS[$t]})::text, 'UTF8')) AS h FROM $schema.$t) r"
+		echo "SELECT $i AS ord, '$t'::text AS table_name, count(*) AS n, pg_catalog.md5(coalesce(sum(('x' || substr(r.h, 1, 16))::bit(64)::bigint), 0)::text || '/' || coalesce(sum(('x' || substr(r.h, 17, 16))::bit(64)::bigint), 0)::text) AS checksum, $next AS next_id FROM (SELECT pg_catalog.md5(pg_catalog.convert_to(ROW(${COLUMNS[$t]})::text, 'UTF8')) AS h FROM $schema.$t) r"
 	done | union_all
 }
 declare -A SEQUENCE
@@ -317,7 +317,7 @@ BEGIN
     IF (SELECT count(*) FROM pg_temp.migrate_report WHERE status = 'ok') <> $((${#TABLES[@]})) THEN
         RAISE EXCEPTION USING ERRCODE = '55000',
             MESSAGE = 'the rows loaded differ from the rows read',
-            DETAIL = (SELECT string_agg(format('%s: %s rows read, %s loaded', "table", source_rows, target_rows), ', ' ORDER BY ord)
+            DETAIL = (SELECT string_agg(format('%s: %s rows read, %s loaded, checksums %s and %s', "table", source_rows, target_rows, source_checksum, target_checksum), ', ' ORDER BY ord)
                       FROM pg_temp.migrate_report WHERE status <> 'ok'),
             HINT = 'A trigger or rule of the target''s own changed them, or the source changed its definition. Nothing was loaded.';
     END IF;

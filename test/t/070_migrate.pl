@@ -70,7 +70,7 @@ my $port = $ENV{PGPORT} // 5432;
 sub url { return "postgresql://regress_migrator:$encoded\@$host:$port/$_[0]?application_name=migrate_test" }
 
 # psql as the script finds it on PATH, recording its command lines.
-my $real_psql = qx{command -v psql};
+my $real_psql = qx{sh -c "command -v psql"};
 chomp $real_psql;
 mkdir "$dir/bin" or die;
 open(my $wrap, '>', "$dir/bin/psql") or die;
