@@ -305,6 +305,7 @@ is(query('ha_mig_bad', 'SELECT identifier || tenant_id || other_identifier || ot
 new_db('ha_mig_bad_target', 'script');
 ($rc, $out) = migrate('ha_mig_bad', 'ha_mig_bad_target');
 isnt($rc, 0, 'identifiers that the target finds to be one guest stop the load');
+note($out);
 like($out, qr/1 identifier row\(s\) of the source cannot be loaded as they are/, 'with one error');
 like($out, qr/id 201 \(tenant hotel-1\): "\+5491112345678" is the same guest as "\+541112345678" \(id 202, tenant hotel-2\)/,
 	'naming both rows, their ids and tenants');
@@ -324,6 +325,7 @@ CREATE TRIGGER shout BEFORE INSERT ON public.lock_audit FOR EACH ROW EXECUTE FUN
 SQL
 ($rc, $out) = migrate('ha_mig_src', 'ha_mig_changed');
 isnt($rc, 0, 'rows changed on the way in stop the load');
+note($out);
 like($out, qr/lock_audit\s*\|\s*4993\s*\|\s*4993\s*\|\s*\w+\s*\|\s*\w+\s*\|\s*MISMATCH/, 'the report shows the table that differs');
 like($out, qr/the rows loaded differ from the rows read/, 'with an error');
 is(counts('ha_mig_changed'), join("\n", map { "$_|0" } @tables), 'nothing loaded');
