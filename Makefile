@@ -5,11 +5,13 @@
 #   make bench   benchmarks; they print ratios measured side by side in one run
 #   make test-pg17      the whole suite against PostgreSQL 17 in a Debian 13 root (root)
 #   make test-sqlsmith  random queries against the installed extension (after make test)
+#   make supabase-...   operator commands for the pure-SQL build (DATABASE_URL; README, "Supabase")
 #   make migrate-data   copy the six tables' rows between two databases with hotel_agent
 #                       (SOURCE_DATABASE_URL, TARGET_DATABASE_URL; README, "Moving data")
 #
 # `test` is also a directory, so every project target is phony.
-.PHONY: all install demo test test-pg17 test-sqlsmith migrate-data bench deps unit fuzz metadata bench-core
+.PHONY: all install demo test test-pg17 test-sqlsmith migrate-data bench deps unit fuzz metadata bench-core \
+	supabase-test-connection supabase-apply supabase-validate supabase-seed supabase-create-role
 
 EXTENSION = hotel_agent
 MODULE_big = hotel_agent
@@ -129,3 +131,9 @@ bench: deps
 	$(MAKE) all
 	$(MAKE) install
 	bash test/bench/run.sh
+
+# Operator commands for the pure-SQL build on Supabase (README, "Supabase"):
+# the database is DATABASE_URL, from the environment; tools/supabase.sh
+# keeps every secret off command lines and out of logs/.
+supabase-test-connection supabase-apply supabase-validate supabase-seed supabase-create-role:
+	@bash tools/supabase.sh $(@:supabase-%=%)

@@ -18,7 +18,9 @@ packages="
 	libipc-run-perl
 	libphonenumber-dev
 	pgbouncer
+	openssl
 	python3-asyncpg
+	prometheus-postgres-exporter
 "
 
 missing=""

@@ -22,11 +22,11 @@ BEGIN
             DETAIL = format('It has %s characters; at most 255 are allowed.', char_length(lock_key)),
             HINT = 'Record a shorter key, e.g. a hash of the long one.';
     END IF;
-    IF event_type IS NULL OR event_type NOT IN ('acquired', 'extended', 'released', 'expired') THEN
+    IF event_type IS NULL OR event_type NOT IN ('acquired', 'extended', 'released', 'expired', 'failed') THEN
         RAISE EXCEPTION USING ERRCODE = '22023',
             MESSAGE = 'invalid lock event type',
             DETAIL = format('The value given was %s.', coalesce(quote_literal(event_type), 'NULL')),
-            HINT = 'Use one of acquired, extended, released, expired.';
+            HINT = 'Use one of acquired, extended, released, expired, failed (an attempt that found the lock held).';
     END IF;
     IF details IS NOT NULL AND octet_length(details::text) > 65536 THEN
         RAISE EXCEPTION USING ERRCODE = '22023',
@@ -42,7 +42,7 @@ BEGIN
 END;
 $$;
 COMMENT ON FUNCTION hotel_agent.record_lock_event(text, text, jsonb) IS
-'Records a Redis lock event (acquired, extended, released, expired); returns its id';
+'Records a Redis lock event (acquired, extended, released, expired, or failed: an attempt that found the lock held); returns its id';
 REVOKE EXECUTE ON FUNCTION hotel_agent.record_lock_event(text, text, jsonb) FROM PUBLIC;
 
 CREATE OR REPLACE FUNCTION hotel_agent.purge_lock_audit(retention interval DEFAULT '30 days',

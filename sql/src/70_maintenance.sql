@@ -227,7 +227,8 @@ SELECT
                 'acquired', count(*) FILTER (WHERE a.event_type = 'acquired'),
                 'extended', count(*) FILTER (WHERE a.event_type = 'extended'),
                 'released', count(*) FILTER (WHERE a.event_type = 'released'),
-                'expired', count(*) FILTER (WHERE a.event_type = 'expired'))
+                'expired', count(*) FILTER (WHERE a.event_type = 'expired'),
+                'failed', count(*) FILTER (WHERE a.event_type = 'failed'))
      FROM @extschema@.lock_audit a
      WHERE a."timestamp" > c.now_utc - interval '1 hour') AS lock_events_last_hour,
     -- One count per tenant through idx_tenant_identifiers_tenant_id and

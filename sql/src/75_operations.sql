@@ -75,7 +75,11 @@ AS $$
         (30, 'function', 'hotel_agent.purge_lock_audit(interval, integer)', 'EXECUTE', true,
          'a maintenance task, also run by hand'),
         (31, 'function', 'hotel_agent.count_backlog()', 'EXECUTE', true,
-         'the live backlog counts (also executable by PUBLIC; granted so that it stays available)')
+         'the live backlog counts (also executable by PUBLIC; granted so that it stays available)'),
+        (32, 'function', 'hotel_agent.lock_report(timestamp with time zone, timestamp with time zone)', 'EXECUTE', true,
+         'lock contention per key (also executable by PUBLIC; granted so that it stays available)'),
+        (33, 'function', 'hotel_agent.locks_never_released(interval, interval)', 'EXECUTE', true,
+         'acquisitions nobody released (also executable by PUBLIC; granted so that it stays available)')
     ) AS p(n, object_type, object_name, privileges, operations, reason)
     WHERE NOT p.operations OR backend_access_privileges.include_operations
     ORDER BY p.n
@@ -248,7 +252,7 @@ BEGIN
         ('columns', 'users.tenant_id character varying(255)'),
         ('columns', 'users.updated_at timestamp without time zone not null default timezone(''UTC''::text, now())'),
         ('columns', 'users.username character varying(255) not null'),
-        ('constraints', 'lock_audit.lock_audit_event_type_check CHECK (((event_type)::text = ANY (ARRAY[''acquired''::text, ''extended''::text, ''released''::text, ''expired''::text])))'),
+        ('constraints', 'lock_audit.lock_audit_event_type_check CHECK (((event_type)::text = ANY (ARRAY[''acquired''::text, ''extended''::text, ''released''::text, ''expired''::text, ''failed''::text])))'),
         ('constraints', 'lock_audit.lock_audit_pkey PRIMARY KEY (id)'),
         ('constraints', 'password_history.password_history_pkey PRIMARY KEY (id)'),
         ('constraints', 'tenant_user_identifiers.tenant_user_identifiers_identifier_check CHECK ((NOT (hotel_agent.try_normalize_identifier((identifier)::text) IS DISTINCT FROM (identifier)::text)))'),

@@ -49,7 +49,7 @@ BEGIN
     FOR r IN
         SELECT a.event_type, pg_catalog.count(*) AS n, pg_catalog.min(a.id) AS first_id
         FROM @extschema@.lock_audit a
-        WHERE a.event_type::text NOT IN ('acquired', 'extended', 'released', 'expired')
+        WHERE a.event_type::text NOT IN ('acquired', 'extended', 'released', 'expired', 'failed')
         GROUP BY a.event_type ORDER BY 1 LIMIT 20
     LOOP
         problems := problems || pg_catalog.format('%s lock_audit rows with event_type %L (first id %s)',
@@ -89,7 +89,7 @@ ALTER TABLE @extschema@.tenants
         CHECK (hotel_agent.is_valid_time_zone(business_hours_timezone::text));
 ALTER TABLE @extschema@.lock_audit
     ADD CONSTRAINT lock_audit_event_type_check
-        CHECK (event_type::text IN ('acquired', 'extended', 'released', 'expired'));
+        CHECK (event_type::text IN ('acquired', 'extended', 'released', 'expired', 'failed'));
 -- The normalising trigger stores canonical keys; this holds them so even
 -- when triggers are bypassed (session_replication_role = replica).
 ALTER TABLE @extschema@.tenant_user_identifiers

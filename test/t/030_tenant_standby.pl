@@ -154,6 +154,8 @@ my @reads = (
 	"SELECT hotel_agent.normalize_identifier('+54 9 11 1234-5678') || hotel_agent.phone_match_keys('+5491112345678')::text",
 	"SELECT count(*) FROM hotel_agent.identifier_conflicts()",
 	"SELECT hotel_agent.is_valid_time_zone('America/New_York')::text || hotel_agent.password_history_keep()",
+	"SELECT r::text FROM hotel_agent.lock_report('-infinity', 'infinity') r",
+	"SELECT lock_key || ' ' || coalesce(holder_id, '-') FROM hotel_agent.locks_never_released('0', '100 years')",
 );
 for my $sql (@reads)
 {
