@@ -6,9 +6,11 @@
 #   make test-pg17      the whole suite against PostgreSQL 17 in a Debian 13 root (root)
 #   make test-sqlsmith  random queries against the installed extension (after make test)
 #   make supabase-...   operator commands for the pure-SQL build (DATABASE_URL; README, "Supabase")
+#   make migrate-data   copy the six tables' rows between two databases with hotel_agent
+#                       (SOURCE_DATABASE_URL, TARGET_DATABASE_URL; README, "Moving data")
 #
 # `test` is also a directory, so every project target is phony.
-.PHONY: all install demo test test-pg17 test-sqlsmith bench deps unit fuzz metadata bench-core \
+.PHONY: all install demo test test-pg17 test-sqlsmith migrate-data bench deps unit fuzz metadata bench-core \
 	supabase-test-connection supabase-apply supabase-validate supabase-seed supabase-create-role
 
 EXTENSION = hotel_agent
@@ -119,6 +121,11 @@ test-pg17:
 # sqlsmith's random queries against the installed extension (after make test).
 test-sqlsmith:
 	bash test/sqlsmith/run.sh
+
+# The rows of the six tables from one database to another, extension or
+# pure-SQL build either way, in one transaction, checked (tools/migrate-data.sh).
+migrate-data:
+	bash tools/migrate-data.sh
 
 bench: deps
 	$(MAKE) all
