@@ -24,19 +24,21 @@ sh tools/copy-source.sh "$out/src" --exclude=./tools/node_modules \
 	--exclude=./debian/files --exclude='./debian/*.substvars' --exclude=./debian/debhelper-build-stamp
 
 export DEBIAN_FRONTEND=noninteractive
-missing_tools() {
+have_tools() {
 	command -v dpkg-buildpackage >/dev/null 2>&1 && command -v dpkg-checkbuilddeps >/dev/null 2>&1
 }
-if ! missing_tools || ! (cd "$out/src" && dpkg-checkbuilddeps >/dev/null 2>&1); then
+if ! have_tools || ! (cd "$out/src" && dpkg-checkbuilddeps >/dev/null 2>&1); then
 	if [ "$(id -u)" != 0 ]; then
-		echo "deb: Build-Depends missing; run as root, or: sudo apt-get build-dep $out/src" >&2
+		echo "deb: Build-Depends missing; run as root, or: sudo apt-get build-dep ./$out/src" >&2
 		exit 1
 	fi
 	echo "deb: installing the Build-Depends of debian/control"
 	apt-get update -q >"$out/deps.log" 2>&1 || { tail -n 20 "$out/deps.log"; exit 1; }
-	apt-get install -y -q --no-install-recommends dpkg-dev >>"$out/deps.log" 2>&1 &&
-		apt-get build-dep -y -q "./$out/src" >>"$out/deps.log" 2>&1 ||
-		{ tail -n 20 "$out/deps.log"; exit 1; }
+	if ! apt-get install -y -q --no-install-recommends dpkg-dev >>"$out/deps.log" 2>&1 ||
+		! apt-get build-dep -y -q "./$out/src" >>"$out/deps.log" 2>&1; then
+		tail -n 20 "$out/deps.log"
+		exit 1
+	fi
 fi
 
 # Binary packages only (-b): no source package, no signature.

@@ -50,7 +50,8 @@ deb=$(ls build/deb/"${package}"_*.deb)
 # What the package holds: the library, the control file, every extension
 # script (the released ones and those of $version; see the Makefile's
 # DATA), the demo, and not the pure-SQL build, which is for Supabase, where
-# no package can be installed.
+# no package can be installed. What it depends on: the server, the LLVM of
+# the server's JIT (the package ships bitcode for it) and PCRE2.
 contents=$(dpkg-deb -c "$deb" | awk '{ print $6 }')
 expect_file() {
 	grep -qx "./$1" <<<"$contents" || fail "the package lacks /$1"
@@ -66,7 +67,7 @@ if grep -q 'supabase' <<<"$contents"; then
 	fail "the package holds the pure-SQL build"
 fi
 depends=$(dpkg-deb -f "$deb" Depends)
-for d in "postgresql-$pgversion" libpcre2-8-0; do
+for d in "postgresql-$pgversion" "postgresql-$pgversion-jit-llvm" libpcre2-8-0; do
 	grep -Eq "(^|, )$d( |,|$)" <<<"$depends" || fail "Depends lacks $d: $depends"
 done
 echo "test-deb: $(basename "$deb"): $(grep -c . <<<"$contents") entries, Depends: $depends"
@@ -107,8 +108,9 @@ else
 	exit 1
 fi
 for p in "$package" "postgresql-$pgversion" libpcre2-8-0; do
-	in_root dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'install ok installed' ||
-		fail "$p is not installed"
+	# shellcheck disable=SC2016
+	status=$(in_root dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	[ "$status" = "install ok installed" ] || fail "$p is not installed ($status)"
 done
 
 # In a fresh cluster (a throwaway one, as make demo makes): the demo as the

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # test/lib/debootstrap.sh: a Debian root made with debootstrap under build/,
 # for the stages that test in a Debian other than the host (test/pg17: the
 # suite on Debian 13; test/deb: the package in a clean Debian 12). Sourced
