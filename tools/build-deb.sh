@@ -41,8 +41,10 @@ if ! have_tools || ! (cd "$out/src" && dpkg-checkbuilddeps >/dev/null 2>&1); the
 	fi
 fi
 
-# Binary packages only (-b): no source package, no signature.
-if ! (cd "$out/src" && dpkg-buildpackage -b -us -uc) >"$out/build.log" 2>&1; then
+# Binary packages only (-b): no source package, no signature. The build
+# is the same whatever make called this script (`make -s deb` would
+# silence it through MAKEFLAGS).
+if ! (cd "$out/src" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL dpkg-buildpackage -b -us -uc) >"$out/build.log" 2>&1; then
 	tail -n 40 "$out/build.log"
 	echo "deb: the package build FAILED (log: $out/build.log)" >&2
 	exit 1
