@@ -12,6 +12,7 @@
 #                        local runs (`make clean` removes it), never used
 #   build/deb-root       a copy of it, made anew by every run, where the
 #                        package is installed (kept after the run to look at)
+#   build/deb-apt-archives  the packages apt downloaded, kept between runs
 #   build/deb-install.log  apt-get's log of the install
 #
 # Mounts and the cluster's server live in namespaces of this script (test/
@@ -90,6 +91,10 @@ rm -rf "$ROOT"
 cp -a "$PRISTINE" "$ROOT"
 rm "$ROOT/.hotel_agent-pristine"
 root_mount
+# apt's downloads are kept between local runs (apt checks each against its
+# hash); the root itself stays as debootstrap made it.
+mkdir -p build/deb-apt-archives
+root_mount_one build/deb-apt-archives /var/cache/apt/archives --bind
 # The package's installation creates no cluster and starts no server: the
 # test makes its own cluster.
 root_no_services
