@@ -2,14 +2,14 @@
 # make test-deb: builds the Debian package (make deb) and installs it, the
 # way a user would, into a clean Debian 12 (bookworm) root made with
 # debootstrap: `apt-get install ./postgresql-15-hotel-agent_*.deb` must pull
-# PostgreSQL 15 and every library the package needs. Then, in a fresh
+# PostgreSQL 15 and whatever else the package depends on. Then, in a fresh
 # cluster there, CREATE EXTENSION and the demo (the package's copy of
 # tools/demo.sql), and the update from 1.0.0 with the packaged scripts.
 # The root holds nothing of the source tree: what runs is what the
 # package installed.
 #
 #   build/deb-pristine   debootstrap's root, made once and kept between
-#                        local runs (`make clean` removes it), never used
+#                        local runs (`make clean` removes it), never changed
 #   build/deb-root       a copy of it, made anew by every run, where the
 #                        package is installed (kept after the run to look at)
 #   build/deb-apt-archives  the packages apt downloaded, kept between runs
