@@ -14,7 +14,10 @@ dest=$1
 shift
 rm -rf "$dest"
 mkdir -p "$dest"
+# The make supabase-* commands' secrets and logs (.gitignore) never leave
+# the tree.
 tar -cf - --exclude=./build --exclude=./.git --exclude='*.o' --exclude='*.so' \
 	--exclude='*.bc' --exclude='*.bin' --exclude=./results --exclude=./output_iso \
-	--exclude=./regression.diffs --exclude=./regression.out --exclude=./log "$@" . |
+	--exclude=./regression.diffs --exclude=./regression.out --exclude=./log \
+	--exclude=./.secrets --exclude=./.env --exclude=./logs "$@" . |
 	tar -xf - -C "$dest"
