@@ -8,9 +8,12 @@
 #   make supabase-...   operator commands for the pure-SQL build (DATABASE_URL; README, "Supabase")
 #   make migrate-data   copy the six tables' rows between two databases with hotel_agent
 #                       (SOURCE_DATABASE_URL, TARGET_DATABASE_URL; README, "Moving data")
+#   make deb     the Debian package postgresql-15-hotel-agent, into build/deb/ (root
+#                installs its Build-Depends)
+#   make test-deb       installs that package into a clean Debian 12 root, runs the demo (root)
 #
 # `test` is also a directory, so every project target is phony.
-.PHONY: all install demo test test-pg17 test-sqlsmith migrate-data bench deps unit fuzz metadata bench-core \
+.PHONY: all install demo test test-pg17 test-sqlsmith test-deb deb migrate-data bench deps unit fuzz metadata bench-core \
 	supabase-test-connection supabase-apply supabase-validate supabase-seed supabase-create-role
 
 EXTENSION = hotel_agent
@@ -117,6 +120,14 @@ test: deps
 # The whole suite against PostgreSQL 17 in a Debian 13 root (root only).
 test-pg17:
 	bash test/pg17/run.sh
+
+# The Debian package (debian/, pg_buildext) into build/deb/, and its test:
+# installed with apt into a clean Debian 12 root, where the demo runs.
+deb:
+	sh tools/build-deb.sh
+
+test-deb:
+	bash test/deb/run.sh
 
 # sqlsmith's random queries against the installed extension (after make test).
 test-sqlsmith:

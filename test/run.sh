@@ -82,6 +82,52 @@ check_sql_scripts() {
 }
 stage sql-scripts check_sql_scripts && count sql-scripts ok || count sql-scripts fail
 
+# The packaging metadata says the version being built: META.json (PGXN)
+# and debian/changelog (the Debian package's upstream version) follow
+# default_version; debian/control is debian/control.in for the versions of
+# debian/pgversions (pg_buildext updatecontrol writes it).
+check_package_metadata() {
+	local rc=0 version changelog pg
+	version=$(sed -n "s/^default_version *= *'\([^']*\)'.*/\1/p" hotel_agent.control)
+	python3 - "$version" <<-'PY' || rc=1
+		import json, os, sys
+		version = sys.argv[1]
+		meta = json.load(open("META.json"))
+		errors = []
+		for key in ("name", "abstract", "version", "maintainer", "license", "provides", "meta-spec"):
+		    if key not in meta:
+		        errors.append(f"META.json has no {key}")
+		if meta.get("name") != "hotel_agent":
+		    errors.append(f"META.json: name is {meta.get('name')!r}, not 'hotel_agent'")
+		if meta.get("meta-spec", {}).get("version") != "1.0.0":
+		    errors.append("META.json: meta-spec version is not 1.0.0")
+		ext = meta.get("provides", {}).get("hotel_agent", {})
+		for where, got in (("version", meta.get("version")), ("provides.hotel_agent.version", ext.get("version"))):
+		    if got != version:
+		        errors.append(f"META.json: {where} is {got!r}, hotel_agent.control's default_version is {version!r}")
+		if ext.get("file") != f"sql/hotel_agent--{version}.sql" or not os.path.isfile(ext.get("file", "")):
+		    errors.append(f"META.json: provides.hotel_agent.file is {ext.get('file')!r}, not the install script sql/hotel_agent--{version}.sql")
+		for e in errors:
+		    print(e)
+		print(f"META.json: version {meta.get('version')}")
+		sys.exit(1 if errors else 0)
+	PY
+	changelog=$(sed -n '1s/^hotel-agent (\([^)]*\)) .*/\1/p' debian/changelog)
+	echo "debian/changelog: version $changelog"
+	if [ "${changelog%-*}" != "$version" ]; then
+		echo "debian/changelog's newest entry is ${changelog:-unreadable}, whose upstream version is not $version (hotel_agent.control): add an entry for $version-1"
+		rc=1
+	fi
+	for pg in $(grep -E '^[0-9]+$' debian/pgversions); do
+		if ! sed "s/PGVERSION/$pg/g" debian/control.in | diff -u debian/control -; then
+			echo "debian/control is stale: run pg_buildext updatecontrol and commit it"
+			rc=1
+		fi
+	done
+	return $rc
+}
+stage package-metadata check_package_metadata && count package-metadata ok || count package-metadata fail
+
 # Pure-C cores: unit tests and fuzzing, outside the server.
 if grep -q '^unit:' mk/cores.mk 2>/dev/null; then
 	stage unit make -s unit METADATA_CHECK=required && count unit ok || count unit fail
