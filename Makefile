@@ -5,10 +5,11 @@
 #   make bench   benchmarks; they print ratios measured side by side in one run
 #   make test-pg17      the whole suite against PostgreSQL 17 in a Debian 13 root (root)
 #   make test-sqlsmith  random queries against the installed extension (after make test)
+#   make test-sanitize  the server suites with the library built with ASan and UBSan (root)
 #   make supabase-...   operator commands for the pure-SQL build (DATABASE_URL; README, "Supabase")
 #
 # `test` is also a directory, so every project target is phony.
-.PHONY: all install demo test test-pg17 test-sqlsmith bench deps unit fuzz metadata bench-core \
+.PHONY: all install demo test test-pg17 test-sqlsmith test-sanitize bench deps unit fuzz metadata bench-core \
 	supabase-test-connection supabase-apply supabase-validate supabase-seed supabase-create-role
 
 EXTENSION = hotel_agent
@@ -119,6 +120,12 @@ test-pg17:
 # sqlsmith's random queries against the installed extension (after make test).
 test-sqlsmith:
 	bash test/sqlsmith/run.sh
+
+# The server suites with the library built with AddressSanitizer and
+# UndefinedBehaviorSanitizer, in a private mount namespace (root only; the
+# installed library is not touched).
+test-sanitize: deps
+	bash test/sanitize/run.sh
 
 bench: deps
 	$(MAKE) all
