@@ -5,6 +5,7 @@
 #   make bench   benchmarks; they print ratios measured side by side in one run
 #   make test-pg17      the whole suite against PostgreSQL 17 in a Debian 13 root (root)
 #   make test-sqlsmith  random queries against the installed extension (after make test)
+#   make test-sanitize  the server suites with the library built with ASan and UBSan (root)
 #   make supabase-...   operator commands for the pure-SQL build (DATABASE_URL; README, "Supabase")
 #   make migrate-data   copy the six tables' rows between two databases with hotel_agent
 #                       (SOURCE_DATABASE_URL, TARGET_DATABASE_URL; README, "Moving data")
@@ -13,7 +14,7 @@
 #   make test-deb       installs that package into a clean Debian 12 root, runs the demo (root)
 #
 # `test` is also a directory, so every project target is phony.
-.PHONY: all install demo test test-pg17 test-sqlsmith test-deb deb migrate-data bench deps unit fuzz metadata bench-core \
+.PHONY: all install demo test test-pg17 test-sqlsmith test-sanitize test-deb deb migrate-data bench deps unit fuzz metadata bench-core \
 	supabase-test-connection supabase-apply supabase-validate supabase-seed supabase-create-role
 
 EXTENSION = hotel_agent
@@ -137,6 +138,12 @@ test-sqlsmith:
 # pure-SQL build either way, in one transaction, checked (tools/migrate-data.sh).
 migrate-data:
 	bash tools/migrate-data.sh
+
+# The server suites with the library built with AddressSanitizer and
+# UndefinedBehaviorSanitizer, in a private mount namespace (root only; the
+# installed library is not touched).
+test-sanitize: deps
+	bash test/sanitize/run.sh
 
 bench: deps
 	$(MAKE) all

@@ -8,6 +8,9 @@
 # compared.  Prints the agreement and the cost per number of each side,
 # measured side by side in one run.
 #
+# TWIN_TIMING=0 skips the cost measurements (make test-sanitize: times
+# under a sanitizer mean nothing).
+#
 # Needs a running server (PGHOST etc., e.g. inside pg_virtualenv) and the
 # extension installed: run it under the install lock,
 #   flock /tmp/hotel_agent_install.lock -c 'make install && pg_virtualenv -i "--encoding=UTF8 --locale=C.UTF-8" bash test/twin/compare.sh'
@@ -92,6 +95,8 @@ else
 	echo "10_identifier: the builds differ"
 	rc=1
 fi
+
+[ "${TWIN_TIMING:-1}" = 0 ] && exit $rc
 
 # cost per number, side by side: the corpus's numbers with their regions,
 # ten times, in one backend each, alternating
