@@ -5,9 +5,10 @@
 #   make bench   benchmarks; they print ratios measured side by side in one run
 #   make test-pg17      the whole suite against PostgreSQL 17 in a Debian 13 root (root)
 #   make test-sqlsmith  random queries against the installed extension (after make test)
+#   make test-load      the backend's mix under pgbench with the maintenance running (after make test)
 #
 # `test` is also a directory, so every project target is phony.
-.PHONY: all install demo test test-pg17 test-sqlsmith bench deps unit fuzz metadata bench-core
+.PHONY: all install demo test test-pg17 test-sqlsmith test-load bench deps unit fuzz metadata bench-core
 
 EXTENSION = hotel_agent
 MODULE_big = hotel_agent
@@ -117,6 +118,12 @@ test-pg17:
 # sqlsmith's random queries against the installed extension (after make test).
 test-sqlsmith:
 	bash test/sqlsmith/run.sh
+
+# The backend's mix of calls under pgbench, 8 clients for LOAD_SECONDS
+# (default 60), the maintenance running beside them; against the installed
+# extension (after make test).
+test-load:
+	bash test/load/run.sh
 
 bench: deps
 	$(MAKE) all
