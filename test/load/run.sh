@@ -50,9 +50,13 @@ RETRYABLE='40001'
 if [ "${1:-}" != --in-cluster ]; then
 	rm -rf "$OUT"
 	mkdir -p "$OUT"
-	exec pg_virtualenv -t -v "$PG_VERSION" -i '--encoding=UTF8 --locale=C.UTF-8' \
+	start=$SECONDS
+	rc=0
+	pg_virtualenv -t -v "$PG_VERSION" -i '--encoding=UTF8 --locale=C.UTF-8' \
 		-o TimeZone=UTC -o listen_addresses=localhost \
-		bash "$0" --in-cluster
+		bash "$0" --in-cluster || rc=$?
+	echo "load: took $((SECONDS - start))s"
+	exit $rc
 fi
 
 bindir=/usr/lib/postgresql/$PG_VERSION/bin
@@ -90,12 +94,15 @@ log_start=$(($(wc -l <"$log") + 1))
 # A marker: the log read below is this server's, and it logs.
 psql -d load -c "DO \$\$BEGIN RAISE LOG 'load: start of the load'; END\$\$"
 echo "load: $LOAD_CLIENTS clients for ${LOAD_SECONDS}s (${MIX[*]}), run_maintenance() in a loop beside them"
-# The maintenance in a client of its own, as the operator.
-PGUSER=load_ops "$bindir/pgbench" -n -c 1 -j 1 -T "$LOAD_SECONDS" \
+# The maintenance in a client of its own, as the operator. pgbench stops a
+# client between transactions only: a client stuck in a lock would hang the
+# run, so both are cut off two minutes after the end (exit 124).
+cap=$((LOAD_SECONDS + 120))
+PGUSER=load_ops timeout "$cap" "$bindir/pgbench" -n -c 1 -j 1 -T "$LOAD_SECONDS" \
 	-f test/load/maintenance.sql load >"$OUT/maintenance.out" 2>&1 &
 maintenance=$!
 set +e
-PGUSER=load_backend "$bindir/pgbench" -n -c "$LOAD_CLIENTS" -j 2 -T "$LOAD_SECONDS" \
+PGUSER=load_backend timeout "$cap" "$bindir/pgbench" -n -c "$LOAD_CLIENTS" -j 2 -T "$LOAD_SECONDS" \
 	--max-tries=10 --failures-detailed --random-seed=1 -D guests=$GUESTS \
 	"${scripts[@]}" load >"$OUT/pgbench.out" 2>&1
 mix_rc=$?
@@ -127,11 +134,13 @@ retried=$(field 'number of transactions retried' "$OUT/pgbench.out")
 retries=$(field 'total number of retries' "$OUT/pgbench.out")
 tps=$(sed -nE 's/^tps = ([0-9.]+) .*/\1/p' "$OUT/pgbench.out" | head -n 1)
 maintenance_runs=$(field 'number of transactions actually processed' "$OUT/maintenance.out")
+maintenance_failed=$(field 'number of failed transactions' "$OUT/maintenance.out")
 echo "load: total ${total:-?} transactions, ${tps:-?} tps; ${retried:-0} retried (${retries:-0} retries), ${failed:-?} failed"
-echo "load: run_maintenance(): ${maintenance_runs:-?} runs"
+echo "load: run_maintenance(): ${maintenance_runs:-?} runs, ${maintenance_failed:-?} failed"
 [ "${failed:-x}" = 0 ] || fail "${failed:-an unknown number of} transactions failed (retries exhausted or not retryable)"
 [ -n "${total:-}" ] && [ "$total" -gt 0 ] || fail "pgbench reported no transactions"
 [ -n "${maintenance_runs:-}" ] && [ "$maintenance_runs" -gt 0 ] || fail "run_maintenance() never completed"
+[ "${maintenance_failed:-x}" = 0 ] || fail "${maintenance_failed:-an unknown number of} runs of run_maintenance() failed"
 
 # The server's view: every error by SQLSTATE (retried ones included), no
 # deadlock, no crash.
@@ -139,8 +148,14 @@ codes=$(grep -oE 'sqlstate=[0-9A-Z]{5} ERROR:' "$OUT/server.log" | cut -c10-14 |
 echo "load: errors in the server log by SQLSTATE: $(echo ${codes:-none})"
 while read -r n code; do
 	[ -z "$code" ] && continue
-	grep -qw "$code" <<<"$RETRYABLE" ||
-		{ fail "SQLSTATE $code ($n times) is not a documented retryable error:"; grep -m 3 -A 2 "sqlstate=$code ERROR:" "$OUT/server.log"; }
+	if grep -qw "$code" <<<"$RETRYABLE"; then
+		# Which retryable error it was, by message.
+		sed -nE "s/.* sqlstate=$code ERROR: +//p" "$OUT/server.log" | sort | uniq -c |
+			sed -E "s/^ *([0-9]+) /load:   $code x\1: /"
+	else
+		fail "SQLSTATE $code ($n times) is not a documented retryable error:"
+		grep -m 3 -A 2 "sqlstate=$code ERROR:" "$OUT/server.log"
+	fi
 done <<<"$codes"
 grep -q 'deadlock detected' "$OUT/server.log" && fail "deadlocks: $(grep -c 'deadlock detected' "$OUT/server.log")"
 grep -qE 'terminated by signal|PANIC:|server process .* exited with exit code [1-9]|was terminated by' "$OUT/server.log" &&
