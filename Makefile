@@ -5,6 +5,7 @@
 #   make bench   benchmarks; they print ratios measured side by side in one run
 #   make test-pg17      the whole suite against PostgreSQL 17 in a Debian 13 root (root)
 #   make test-sqlsmith  random queries against the installed extension (after make test)
+#   make test-load      the backend's mix under pgbench with the maintenance running (after make test)
 #   make test-sanitize  the server suites with the library built with ASan and UBSan (root)
 #   make supabase-...   operator commands for the pure-SQL build (DATABASE_URL; README, "Supabase")
 #   make migrate-data   copy the six tables' rows between two databases with hotel_agent
@@ -14,7 +15,7 @@
 #   make test-deb       installs that package into a clean Debian 12 root, runs the demo (root)
 #
 # `test` is also a directory, so every project target is phony.
-.PHONY: all install demo test test-pg17 test-sqlsmith test-sanitize test-deb deb migrate-data bench deps unit fuzz metadata bench-core \
+.PHONY: all install demo test test-pg17 test-sqlsmith test-sanitize test-load test-deb deb migrate-data bench deps unit fuzz metadata bench-core \
 	supabase-test-connection supabase-apply supabase-validate supabase-seed supabase-create-role
 
 EXTENSION = hotel_agent
@@ -144,6 +145,12 @@ migrate-data:
 # installed library is not touched).
 test-sanitize: deps
 	bash test/sanitize/run.sh
+
+# The backend's mix of calls under pgbench, 8 clients for LOAD_SECONDS
+# (default 60), the maintenance running beside them; against the installed
+# extension (after make test).
+test-load:
+	bash test/load/run.sh
 
 bench: deps
 	$(MAKE) all
