@@ -90,11 +90,10 @@ bind() {
 	mounted+=("$2")
 }
 
-# The sanitized build, in a copy of the sources (the tree's own objects
-# stay those of make install).
-mkdir -p "$out/tree/tools"
-cp -rp src mk sql Makefile hotel_agent.control "$out/tree/"
-cp -p tools/assemble-sql.sh "$out/tree/tools/"
+# The sanitized build, in a copy of the sources without build products
+# (the tree's own objects stay those of make install, and objects copied
+# from make test's build would look up to date and never be rebuilt).
+sh tools/copy-source.sh "$out/tree" --exclude=./tools/node_modules --exclude=./test
 make -s -C "$out/tree" with_llvm=no >"$out/build.log" 2>&1 ||
 	{ tail -n 40 "$out/build.log"; exit 1; }
 nm -D --undefined-only "$out/tree/hotel_agent.so" >"$out/symbols"
