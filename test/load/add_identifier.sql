@@ -3,8 +3,10 @@
 -- guest, so 23505 cannot happen here); then the backend resolves it at once
 -- from its WhatsApp JID, and re-adds an existing guest in another spelling
 -- (the tenant already has it: its key comes back, nothing is written).
+-- One transaction, journalled in load.committed (test/load/setup.sql).
 \set t random(1, 60)
 \set n random(1, :guests)
+BEGIN;
 SELECT nextval('load.new_guest') AS k \gset
 SELECT load.expect(hotel_agent.add_tenant_identifier(x.slug, x.raw, x.region) = x.key,
                    format('add_tenant_identifier(%L, %L) should be %s', x.slug, x.raw, x.key))
@@ -24,3 +26,5 @@ SELECT load.expect(hotel_agent.add_tenant_identifier(g.tenant_id, g.spellings[1]
                    format('add_tenant_identifier(%L, %L) again should be %s', g.tenant_id, g.spellings[1], g.stored))
 FROM load.guest g
 WHERE g.n = :n AND g.stored IS NOT NULL;
+INSERT INTO load.committed VALUES ('add_identifier', :client_id);
+COMMIT;

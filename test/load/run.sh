@@ -166,7 +166,7 @@ echo "load: lock waits over deadlock_timeout (1s): $waits"
 # After the load: the bound, and nothing lost.
 lock_tx=$(awk '/^SQL script [0-9]+: test\/load\/lock_event.sql/ { f = 1 } f && /^ - [0-9]+ transactions/ { print $2; exit }' "$OUT/pgbench.out")
 add_tx=$(awk '/^SQL script [0-9]+: test\/load\/add_identifier.sql/ { f = 1 } f && /^ - [0-9]+ transactions/ { print $2; exit }' "$OUT/pgbench.out")
-psql -d load -At -F ' ' -v lock_tx="${lock_tx:-0}" -v add_tx="${add_tx:-0}" -f test/load/check.sql >"$OUT/check.out"
+psql -d load -At -F ' ' -v lock_tx="${lock_tx:-0}" -v add_tx="${add_tx:-0}" -v clients="$LOAD_CLIENTS" -f test/load/check.sql >"$OUT/check.out"
 while read -r name verdict detail; do
 	echo "load: check $name: $verdict ($detail)"
 	[ "$verdict" = ok ] || fail "check $name"

@@ -107,6 +107,14 @@ WHERE hotel_agent.resolve_tenant(s) IS DISTINCT FROM g.expected;
 -- so two clients never add the same key, nor two spellings of one guest.
 CREATE SEQUENCE load.new_guest START 1;
 
+-- What the writing scripts committed, one row per transaction, written in
+-- the script's own transaction. pgbench can stop a client when the time is
+-- up with its COMMIT sent and unanswered: that transaction commits and is
+-- not in pgbench's count. The checks compare the tables with this journal
+-- exactly, and the journal with pgbench's count within one transaction per
+-- client.
+CREATE TABLE load.committed (script text NOT NULL, client int NOT NULL);
+
 -- Users: 1..400 change passwords under load (each with two sessions that
 -- the change revokes) and start 25 hashes over a limit of 10, as after a
 -- raise of the setting; 401..600 have the same backlog and no load (only the
@@ -160,6 +168,7 @@ $$;
 GRANT USAGE ON SCHEMA load TO load_backend;
 GRANT SELECT ON load.guest TO load_backend;
 GRANT USAGE ON SEQUENCE load.new_guest TO load_backend;
+GRANT INSERT ON load.committed TO load_backend;
 GRANT EXECUTE ON FUNCTION load.expect(boolean, text) TO load_backend;
 
 VACUUM ANALYZE;
