@@ -148,9 +148,9 @@ test-sanitize: deps
 
 # The backend's mix of calls under pgbench, 8 clients for LOAD_SECONDS
 # (default 60), the maintenance running beside them; against the installed
-# extension (after make test).
+# extension (after make test), then against the pure-SQL build.
 test-load:
-	bash test/load/run.sh
+	@rc=0; for build in extension script; do LOAD_BUILD=$$build bash test/load/run.sh || rc=1; done; exit $$rc
 
 bench: deps
 	$(MAKE) all

@@ -23,15 +23,22 @@
 # bound for every user, every lock event and identifier the load wrote is
 # there, what the maintenance may delete is gone and nothing else).
 # Prints each script's transactions and TPS, the totals, the maintenance
-# runs, and the errors by SQLSTATE. Logs: build/load/.
+# runs, and the errors by SQLSTATE. Logs: build/load/<LOAD_BUILD>/.
+# LOAD_BUILD=extension (default) loads the C build; LOAD_BUILD=script the
+# pure-SQL build (make test-load runs both, one after the other).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export LC_ALL=C.UTF-8
 PG_VERSION=${PG_VERSION:-15}
 LOAD_SECONDS=${LOAD_SECONDS:-60}
 LOAD_CLIENTS=${LOAD_CLIENTS:-8}
+# extension (CREATE EXTENSION, the C build) or script (the pure-SQL build,
+# sql/supabase/hotel_agent--<version>.sql, as on Supabase)
+LOAD_BUILD=${LOAD_BUILD:-extension}
+case "$LOAD_BUILD" in extension | script) ;; *) echo "load: LOAD_BUILD must be extension or script" >&2; exit 2 ;; esac
+export LOAD_BUILD
+OUT=build/load/$LOAD_BUILD
 GUESTS=20000
-OUT=build/load
 
 # The backend's mix, script@weight: per 100 transactions, 40 messages
 # resolved, 10 with the hotel's details, 30 session checks, 12 lock
@@ -42,6 +49,8 @@ MIX=(resolve_tenant@40 resolve_tenant_info@10 session_is_active@30 lock_event@12
 # The SQLSTATEs a backend must retry, and the only errors allowed in the
 # server log: 40001, a password change in REPEATABLE READ whose user's history
 # another change committed after the snapshot (README, Password history).
+# (The pure-SQL build raises PostgreSQL's own 40001, "could not serialize
+# access due to concurrent delete", where the C code raises its message.)
 # Every other script runs in READ COMMITTED and is designed to have none:
 # the identifiers added are new keys of a range of their own, never one key
 # twice nor two spellings of one guest, so 23505 cannot happen.
@@ -73,6 +82,13 @@ start=$SECONDS
 psql -d postgres -c "ALTER SYSTEM SET log_line_prefix = '%m [%p] %u sqlstate=%e '" \
 	-c 'ALTER SYSTEM SET log_lock_waits = on' -c 'SELECT pg_reload_conf()' >/dev/null
 psql -d postgres -c 'CREATE DATABASE load'
+if [ "$LOAD_BUILD" = script ]; then
+	version=$(sed -n "s/^default_version *= *'\(.*\)'/\1/p" hotel_agent.control)
+	psql -d load -f "sql/supabase/hotel_agent--$version.sql" >/dev/null
+else
+	psql -d load -c 'CREATE EXTENSION hotel_agent'
+fi
+echo "load: hotel_agent $(psql -d load -At -c 'SELECT hotel_agent.version() || $$ ($$ || hotel_agent.install_mode() || $$)$$')"
 psql -d load -v guests=$GUESTS -v password="$PGPASSWORD" -f test/load/setup.sql >"$OUT/setup.out"
 # The set-up checks its own data before the load: no key stored otherwise
 # than load.guest says, no spelling resolving otherwise.

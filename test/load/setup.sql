@@ -9,7 +9,8 @@
 -- which turns a wrong answer into an error that stops the run.
 \set ON_ERROR_STOP on
 SET client_min_messages = warning;
-CREATE EXTENSION hotel_agent;
+-- hotel_agent itself is installed by test/load/run.sh: the extension, or
+-- the pure-SQL build with LOAD_BUILD=script.
 
 CREATE ROLE load_backend LOGIN PASSWORD :'password';
 CREATE ROLE load_ops LOGIN PASSWORD :'password';
