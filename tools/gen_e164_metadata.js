@@ -479,6 +479,11 @@ function emitSql() {
 			memberOf.set(members[c.first + k], { k, count: c.count, uniform: c.uniform })
 		}
 	}
+	const planColumnTypes = ['smallint', 'text', 'smallint', 'smallint', 'smallint', 'boolean', 'text', 'text[]',
+		'text', 'text', 'text[]', 'smallint', 'smallint', 'text', 'text', 'bigint', 'smallint', 'smallint',
+		'text[]', 'bigint[]']
+	const byRegion = []
+	const byCc = []
 	const L = []
 	L.push('-- Phone numbering-plan tables of the PL/pgSQL normaliser (Supabase build).')
 	L.push('-- GENERATED FILE, DO NOT EDIT: tools/gen_e164_metadata.js --sql writes it')
@@ -551,15 +556,77 @@ function emitSql() {
 			typeRx = tb.block.map(t => t.pattern < 0 ? null : '^(?:' + patterns[t.pattern] + ')$')
 			typeLengths = tb.block.map(t => t.lengths)
 		}
-		rows.push(`    (${i}, ${q(p.region)}, ${p.cc}, ${m.k}, ${m.count}, ${m.uniform}, ` +
-			`${q(regex(p.idd, '^(?:', ')'))}, ${arr(literals(p.idd), 'text[]')}, ` +
-			`${q('^(?:' + p.nnp + ')$')}, ` +
-			`${q(regex(p.npfp, '^((?:', '))'))}, ${arr(literals(p.npfp), 'text[]')}, ` +
-			`${ncap}, ${p.npfpFirst}, ${q(p.leadingDigits ? '^(?:' + p.leadingDigits + ')' : null)}, ` +
-			`${q(p.transform)}, ${p.lengths}, ${lo === null ? 'NULL' : lo}, ${hi === null ? 'NULL' : hi}, ` +
-			`${arr(typeRx, 'text[]')}, ${arr(typeLengths, 'bigint[]')})`)
+		const fields = [String(i), q(p.region), String(p.cc), String(m.k), String(m.count), String(m.uniform),
+			q(regex(p.idd, '^(?:', ')')), arr(literals(p.idd), 'text[]'),
+			q('^(?:' + p.nnp + ')$'),
+			q(regex(p.npfp, '^((?:', '))')), arr(literals(p.npfp), 'text[]'),
+			String(ncap), String(p.npfpFirst), q(p.leadingDigits ? '^(?:' + p.leadingDigits + ')' : null),
+			q(p.transform), String(p.lengths), lo === null ? 'NULL' : String(lo), hi === null ? 'NULL' : String(hi),
+			arr(typeRx, 'text[]'), arr(typeLengths, 'bigint[]')]
+		rows.push(`    (${fields.join(', ')})`)
+		// the same row as a PL/pgSQL expression, every field typed
+		const row = 'ROW(' + fields.map((f, j) => /::/.test(f) ? f : f + '::' + planColumnTypes[j]).join(', ') +
+			')::hotel_agent.e164_plan'
+		if (p.region) { byRegion.push({ key: p.region.charCodeAt(0) * 100 + p.region.charCodeAt(1), row }) }
+		if (m.k === 0) { byCc.push({ key: p.cc, row }) }
 	})
 	L.push(rows.join(',\n') + ';')
+	L.push('')
+	// Lookups of the normaliser's hot path as code: a PL/pgSQL binary search
+	// over constants costs about a tenth of a query on the table (executor,
+	// index scan and locks on every call), and the rows are the table's own.
+	byRegion.sort((a, b) => a.key - b.key)
+	byCc.sort((a, b) => a.key - b.key)
+	const search = (entries, indent) => {
+		if (entries.length <= 3) {
+			return entries.map(e => `${indent}IF k = ${e.key} THEN\n${indent}\tRETURN ${e.row};\n${indent}END IF;`)
+		}
+		const mid = entries.length >> 1
+		return [`${indent}IF k < ${entries[mid].key} THEN`, ...search(entries.slice(0, mid), indent + '\t'),
+			`${indent}ELSE`, ...search(entries.slice(mid), indent + '\t'), `${indent}END IF;`]
+	}
+	L.push('-- e164_plan_of_region(code): the plan of region code (two upper-case')
+	L.push('-- letters), or NULL. The same rows as hotel_agent.e164_plan, searched by')
+	L.push('-- the code as a number (first letter * 100 + second): no collation involved.')
+	L.push('CREATE OR REPLACE FUNCTION hotel_agent.e164_plan_of_region(code text)')
+	L.push('RETURNS hotel_agent.e164_plan')
+	L.push('LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE')
+	L.push("SET search_path = ''")
+	L.push('AS $$')
+	L.push('DECLARE')
+	L.push('\tk integer;')
+	L.push('BEGIN')
+	L.push('\tIF octet_length(code) <> 2 THEN')
+	L.push('\t\tRETURN NULL;')
+	L.push('\tEND IF;')
+	L.push('\tk := ascii(code) * 100 + ascii(substr(code, 2));')
+	L.push(...search(byRegion, '\t'))
+	L.push('\tRETURN NULL;')
+	L.push('END')
+	L.push('$$;')
+	L.push('')
+	L.push('-- e164_plan_of_calling_code(digits): the main plan of the calling code')
+	L.push('-- that digits (ASCII digits, not starting with 0) start with: its first')
+	L.push('-- 1, 2 or 3 digits, the shortest that is a calling code (calling codes')
+	L.push('-- are prefix-free); NULL when none is.')
+	L.push('CREATE OR REPLACE FUNCTION hotel_agent.e164_plan_of_calling_code(digits text)')
+	L.push('RETURNS hotel_agent.e164_plan')
+	L.push('LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE')
+	L.push("SET search_path = ''")
+	L.push('AS $$')
+	L.push('DECLARE')
+	L.push('\tk integer;')
+	L.push('BEGIN')
+	L.push("\tIF digits IS NULL OR digits = '' OR starts_with(digits, '0') OR ltrim(digits, '0123456789') <> '' THEN")
+	L.push('\t\tRETURN NULL;')
+	L.push('\tEND IF;')
+	L.push('\tFOR n IN 1 .. least(3, length(digits)) LOOP')
+	L.push('\t\tk := substr(digits, 1, n)::integer;')
+	L.push(...search(byCc, '\t\t'))
+	L.push('\tEND LOOP;')
+	L.push('\tRETURN NULL;')
+	L.push('END')
+	L.push('$$;')
 	L.push('')
 	fs.writeFileSync(outPath, L.join('\n'))
 	console.log(`wrote ${outPath}: ${plans.length} plans, ${patterns.length} patterns, ${versionString}`)

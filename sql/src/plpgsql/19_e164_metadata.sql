@@ -303,3 +303,2030 @@ INSERT INTO hotel_agent.e164_plan VALUES
     (251, '', 883, 0, 1, true, NULL, NULL, '^(?:(?:[1-4]\d|51)\d{6,10})$', NULL, NULL, 0, 0, NULL, NULL, 7936, 8, 12, NULL, NULL),
     (252, '', 888, 0, 1, true, NULL, NULL, '^(?:\d{11})$', NULL, NULL, 0, 0, NULL, NULL, 2048, 11, 11, NULL, NULL),
     (253, '', 979, 0, 1, true, NULL, NULL, '^(?:[1359]\d{8})$', NULL, NULL, 0, 0, NULL, NULL, 512, 9, 9, NULL, NULL);
+
+-- e164_plan_of_region(code): the plan of region code (two upper-case
+-- letters), or NULL. The same rows as hotel_agent.e164_plan, searched by
+-- the code as a number (first letter * 100 + second): no collation involved.
+CREATE OR REPLACE FUNCTION hotel_agent.e164_plan_of_region(code text)
+RETURNS hotel_agent.e164_plan
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = ''
+AS $$
+DECLARE
+	k integer;
+BEGIN
+	IF octet_length(code) <> 2 THEN
+		RETURN NULL;
+	END IF;
+	k := ascii(code) * 100 + ascii(substr(code, 2));
+	IF k < 7665 THEN
+		IF k < 6967 THEN
+			IF k < 6682 THEN
+				IF k < 6590 THEN
+					IF k < 6577 THEN
+						IF k < 6570 THEN
+							IF k = 6567 THEN
+								RETURN ROW(0::smallint, 'AC'::text, 247::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[01589]\d|[2-467])\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 96::bigint, 5::smallint, 6::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 6568 THEN
+								RETURN ROW(1::smallint, 'AD'::text, 376::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:1|6\d)\d{7}|[135-9]\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 832::bigint, 6::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 6569 THEN
+								RETURN ROW(2::smallint, 'AE'::text, 971::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[4-7]\d|9[0-689])\d{7}|800\d{2,9}|[2-4679]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 8160::bigint, 5::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+						ELSE
+							IF k < 6573 THEN
+								IF k = 6570 THEN
+									RETURN ROW(3::smallint, 'AF'::text, 93::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[2-7]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 6571 THEN
+									RETURN ROW(4::smallint, 'AG'::text, 1::smallint, 1::smallint, 25::smallint, false::boolean, NULL::text, ARRAY['011']::text[], '^(?:(?:268|[58]\d\d|900)\d{7})$'::text, '^((?:([457]\d{6})$|1))'::text, NULL::text[], 1::smallint, 178::smallint, '^(?:268)'::text, '268$1'::text, 1024::bigint, 10::smallint, 10::smallint, ARRAY['^(?:268(?:4(?:6[0-38]|84)|56[0-2])\d{4})$', '^(?:268(?:464|7(?:1[3-9]|[28]\d|3[0246]|64|7[0-689]))\d{4})$', '^(?:8(?:00|33|44|55|66|77|88)[2-9]\d{6})$', '^(?:900[2-9]\d{6})$', '^(?:52(?:3(?:[2-46-9][02-9]\d|5(?:[02-46-9]\d|5[0-46-9]))|4(?:[2-478][02-9]\d|5(?:[034]\d|2[024-9]|5[0-46-9])|6(?:0[1-9]|[2-9]\d)|9(?:[05-9]\d|2[0-5]|49)))\d{4}|52[34][2-9]1[02-9]\d{4}|5(?:00|2[125-9]|3[23]|44|66|77|88)[2-9]\d{6})$', NULL, NULL, '^(?:26840[69]\d{4})$', '^(?:26848[01]\d{4})$', NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 6573 THEN
+									RETURN ROW(5::smallint, 'AI'::text, 1::smallint, 2::smallint, 25::smallint, false::boolean, NULL::text, ARRAY['011']::text[], '^(?:(?:264|[58]\d\d|900)\d{7})$'::text, '^((?:([2457]\d{6})$|1))'::text, NULL::text[], 1::smallint, 182::smallint, '^(?:264)'::text, '264$1'::text, 1024::bigint, 10::smallint, 10::smallint, ARRAY['^(?:264(?:292|4(?:6[12]|9[78]))\d{4})$', '^(?:264(?:235|4(?:69|7[67])|5(?:3[6-9]|8[1-4])|7(?:29|72))\d{4})$', '^(?:8(?:00|33|44|55|66|77|88)[2-9]\d{6})$', '^(?:900[2-9]\d{6})$', '^(?:52(?:3(?:[2-46-9][02-9]\d|5(?:[02-46-9]\d|5[0-46-9]))|4(?:[2-478][02-9]\d|5(?:[034]\d|2[024-9]|5[0-46-9])|6(?:0[1-9]|[2-9]\d)|9(?:[05-9]\d|2[0-5]|49)))\d{4}|52[34][2-9]1[02-9]\d{4}|5(?:00|2[125-9]|3[23]|44|66|77|88)[2-9]\d{6})$', NULL, NULL, '^(?:264724\d{4})$', NULL, NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 6576 THEN
+									RETURN ROW(6::smallint, 'AL'::text, 355::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:700\d\d|900)\d{3}|8\d{5,7}|(?:[2-5]|6\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 960::bigint, 6::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					ELSE
+						IF k < 6584 THEN
+							IF k < 6582 THEN
+								IF k = 6577 THEN
+									RETURN ROW(7::smallint, 'AM'::text, 374::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[1-489]\d|55|60|77)\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 6579 THEN
+									RETURN ROW(8::smallint, 'AO'::text, 244::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[29]\d{8})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 6582 THEN
+									RETURN ROW(9::smallint, 'AR'::text, 54::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:11|[89]\d\d)\d{8}|[2368]\d{9})$'::text, '^((?:0?(?:(11|2(?:2(?:02?|[13]|2[13-79]|4[1-6]|5[2457]|6[124-8]|7[1-4]|8[13-6]|9[1267])|3(?:02?|1[467]|2[03-6]|3[13-8]|[49][2-6]|5[2-8]|[67])|4(?:7[3-578]|9)|6(?:[0136]|2[24-6]|4[6-8]?|5[15-8])|80|9(?:0[1-3]|[19]|2\d|3[1-6]|4[02568]?|5[2-4]|6[2-46]|72?|8[23]?))|3(?:3(?:2[79]|6|8[2578])|4(?:0[0-24-9]|[12]|3[5-8]?|4[24-7]|5[4-68]?|6[02-9]|7[126]|8[2379]?|9[1-36-8])|5(?:1|2[1245]|3[237]?|4[1-46-9]|6[2-4]|7[1-6]|8[2-5]?)|6[24]|7(?:[069]|1[1568]|2[15]|3[145]|4[13]|5[14-8]|7[2-57]|8[126])|8(?:[01]|2[15-7]|3[2578]?|4[13-6]|5[4-8]?|6[1-357-9]|7[36-8]?|8[5-8]?|9[124])))15)?))'::text, NULL::text[], 1::smallint, 15::smallint, NULL::text, '9$1'::text, 3072::bigint, 10::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 6583 THEN
+									RETURN ROW(10::smallint, 'AS'::text, 1::smallint, 3::smallint, 25::smallint, false::boolean, NULL::text, ARRAY['011']::text[], '^(?:(?:[58]\d\d|684|900)\d{7})$'::text, '^((?:([267]\d{6})$|1))'::text, NULL::text[], 1::smallint, 198::smallint, '^(?:684)'::text, '684$1'::text, 1024::bigint, 10::smallint, 10::smallint, ARRAY['^(?:684(?:274|6(?:22|33|44|55|77|88|9[19]))\d{4})$', '^(?:684(?:2(?:48|5[2468]|7[246])|7(?:3[13]|70|82))\d{4})$', '^(?:8(?:00|33|44|55|66|77|88)[2-9]\d{6})$', '^(?:900[2-9]\d{6})$', '^(?:52(?:3(?:[2-46-9][02-9]\d|5(?:[02-46-9]\d|5[0-46-9]))|4(?:[2-478][02-9]\d|5(?:[034]\d|2[024-9]|5[0-46-9])|6(?:0[1-9]|[2-9]\d)|9(?:[05-9]\d|2[0-5]|49)))\d{4}|52[34][2-9]1[02-9]\d{4}|5(?:00|2[125-9]|3[23]|44|66|77|88)[2-9]\d{6})$', NULL, NULL, NULL, NULL, NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 6587 THEN
+								IF k = 6584 THEN
+									RETURN ROW(11::smallint, 'AT'::text, 43::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:1\d{3,12}|2\d{6,12}|43(?:(?:0\d|5[02-9])\d{3,9}|2\d{4,5}|[3467]\d{4}|8\d{4,6}|9\d{4,7})|5\d{4,12}|8\d{7,12}|9\d{8,12}|(?:[367]\d|4[0-24-9])\d{4,11})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 16368::bigint, 4::smallint, 13::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 6585 THEN
+									RETURN ROW(12::smallint, 'AU'::text, 61::smallint, 0::smallint, 3::smallint, false::boolean, '^(?:001[14-689]|14(?:1[14]|34|4[17]|[56]6|7[47]|88)0011)'::text, NULL::text[], '^(?:1(?:[0-79]\d{7}(?:\d(?:\d{2})?)?|8[0-24-9]\d{7})|[2-478]\d{8}|1\d{4,7})$'::text, '^((?:(183[12])|0))'::text, NULL::text[], 1::smallint, 3::smallint, NULL::text, NULL::text, 6112::bigint, 5::smallint, 12::smallint, ARRAY['^(?:(?:(?:241|349)0\d\d|8(?:51(?:0(?:0[03-9]|[12479]\d|3[2-9]|5[0-8]|6[1-9]|8[0-7])|1(?:[0235689]\d|1[0-69]|4[0-589]|7[0-47-9])|2(?:0[0-79]|[18][13579]|2[14-9]|3[0-46-9]|[4-6]\d|7[89]|9[0-4])|[34]\d\d)|91(?:(?:[0-58]\d|6[0135-9])\d|7(?:0[0-24-9]|[1-9]\d)|9(?:[0-46-9]\d|5[0-79]))))\d{3}|(?:2(?:[0-26-9]\d|3[0-8]|4[02-9]|5[0135-9])|3(?:[0-3589]\d|4[0-578]|6[1-9]|7[0-35-9])|7(?:[013-57-9]\d|2[0-8])|8(?:55|6[0-8]|[78]\d|9[02-9]))\d{6})$', '^(?:4(?:79[01]|83[0-36-9]|9(?:5[0-3]|6[0-4]))\d{5}|4(?:[0-36]\d|4[047-9]|[58][0-24-9]|7[02-8]|9[0-47-9])\d{6})$', '^(?:180(?:0\d{3}|2)\d{3})$', '^(?:190[0-26]\d{6})$', NULL, NULL, NULL, '^(?:163\d{2,6})$', '^(?:14(?:5(?:1[0458]|[23][458])|71\d)\d{4})$', '^(?:13(?:00\d{6}(?:\d{2})?|45[0-4]\d{3})|13\d{4})$']::text[], ARRAY[512, 512, 1152, 1024, 0, 0, 0, 992, 512, 5440]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 6587 THEN
+									RETURN ROW(13::smallint, 'AW'::text, 297::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[25-79]\d\d|800)\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 6588 THEN
+									RETURN ROW(14::smallint, 'AX'::text, 358::smallint, 1::smallint, 2::smallint, true::boolean, '^(?:00|99(?:[01469]|5(?:[14]1|3[23]|5[59]|77|88|9[09])))'::text, NULL::text[], '^(?:2\d{4,9}|35\d{4,5}|(?:60\d\d|800)\d{4,6}|7\d{5,11}|(?:[14]\d|3[0-46-9]|50)\d{4,8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, '^(?:18)'::text, NULL::text, 8160::bigint, 5::smallint, 12::smallint, ARRAY['^(?:18[1-8]\d{3,6})$', '^(?:(?:4[0-8]|50)\d{4,8})$', '^(?:800\d{4,6})$', '^(?:[67]00\d{5,6})$', NULL, NULL, '^(?:20\d{4,8}|60[12]\d{5,6}|7(?:099\d{4,5}|5[03-9]\d{3,7})|20[2-59]\d\d|(?:606|7(?:0[78]|1|3\d))\d{7}|(?:10|29|3[09]|70[1-5]\d)\d{4,8})$', NULL, NULL, NULL]::text[], ARRAY[960, 1984, 896, 768, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					END IF;
+				ELSE
+					IF k < 6672 THEN
+						IF k < 6668 THEN
+							IF k = 6590 THEN
+								RETURN ROW(15::smallint, 'AZ'::text, 994::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:365\d{6}|(?:[124579]\d|60|88)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 6665 THEN
+								RETURN ROW(16::smallint, 'BA'::text, 387::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:6\d{8}|(?:[35689]\d|49|70)\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 6666 THEN
+								RETURN ROW(17::smallint, 'BB'::text, 1::smallint, 4::smallint, 25::smallint, false::boolean, NULL::text, ARRAY['011']::text[], '^(?:(?:246|[58]\d\d|900)\d{7})$'::text, '^((?:([2-9]\d{6})$|1))'::text, NULL::text[], 1::smallint, 1022::smallint, '^(?:246)'::text, '246$1'::text, 1024::bigint, 10::smallint, 10::smallint, ARRAY['^(?:246521[0369]\d{3}|246(?:2(?:2[78]|7[0-4])|4(?:1[024-6]|2\d|3[2-9])|5(?:20|[34]\d|54|7[1-3])|6(?:2\d|38)|7[35]7|9(?:1[89]|63))\d{4})$', '^(?:246(?:(?:2(?:[3568]\d|4[0-57-9])|3(?:5[2-9]|6[0-6])|4(?:46|5\d)|69[5-7]|8(?:[2-5]\d|83))\d|52(?:1[147]|20))\d{3})$', '^(?:8(?:00|33|44|55|66|77|88)[2-9]\d{6})$', '^(?:(?:246976|900[2-9]\d\d)\d{4})$', '^(?:52(?:3(?:[2-46-9][02-9]\d|5(?:[02-46-9]\d|5[0-46-9]))|4(?:[2-478][02-9]\d|5(?:[034]\d|2[024-9]|5[0-46-9])|6(?:0[1-9]|[2-9]\d)|9(?:[05-9]\d|2[0-5]|49)))\d{4}|52[34][2-9]1[02-9]\d{4}|5(?:00|2[125-9]|3[23]|44|66|77|88)[2-9]\d{6})$', NULL, '^(?:246(?:292|367|4(?:1[7-9]|3[01]|4[47-9]|67)|7(?:1[2-9]|2\d|3[016]|53))\d{4})$', NULL, '^(?:24631\d{5})$', NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+							END IF;
+						ELSE
+							IF k < 6670 THEN
+								IF k = 6668 THEN
+									RETURN ROW(18::smallint, 'BD'::text, 880::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[1-469]\d{9}|8[0-79]\d{7,8}|[2-79]\d{8}|[2-9]\d{7}|[3-9]\d{6}|[57-9]\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1984::bigint, 6::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 6669 THEN
+									RETURN ROW(19::smallint, 'BE'::text, 32::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:4\d{8}|[1-9]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 6670 THEN
+									RETURN ROW(20::smallint, 'BF'::text, 226::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[024-7]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 6671 THEN
+									RETURN ROW(21::smallint, 'BG'::text, 359::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:00800\d{7}|[2-7]\d{6,7}|[89]\d{6,8}|2\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 5056::bigint, 6::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					ELSE
+						IF k < 6677 THEN
+							IF k < 6674 THEN
+								IF k = 6672 THEN
+									RETURN ROW(22::smallint, 'BH'::text, 973::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[136-9]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 6673 THEN
+									RETURN ROW(23::smallint, 'BI'::text, 257::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[267]\d|31)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 6674 THEN
+									RETURN ROW(24::smallint, 'BJ'::text, 229::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:01\d{8})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1024::bigint, 10::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 6676 THEN
+									RETURN ROW(25::smallint, 'BL'::text, 590::smallint, 1::smallint, 3::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:7090\d{5}|(?:[56]9|[89]\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, ARRAY['^(?:(?:59(?:0(?:2[7-9]|3[3-7]|5[12]|87)|87\d)|80[6-9]\d\d)\d{4})$', '^(?:(?:69(?:0\d\d|1(?:2[2-9]|3[0-5]))|7090[0-4])\d{4})$', '^(?:80[0-5]\d{6})$', '^(?:8[129]\d{7})$', NULL, NULL, NULL, NULL, '^(?:9(?:(?:39[5-7]|76[018])\d|475[0-6])\d{4})$', NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 6679 THEN
+								IF k = 6677 THEN
+									RETURN ROW(26::smallint, 'BM'::text, 1::smallint, 5::smallint, 25::smallint, false::boolean, NULL::text, ARRAY['011']::text[], '^(?:(?:441|[58]\d\d|900)\d{7})$'::text, '^((?:([2-9]\d{6})$|1))'::text, NULL::text[], 1::smallint, 1022::smallint, '^(?:441)'::text, '441$1'::text, 1024::bigint, 10::smallint, 10::smallint, ARRAY['^(?:441(?:[46]\d\d|5(?:4\d|60|89))\d{4})$', '^(?:441(?:[2378]\d|5[0-39]|9[02])\d{5})$', '^(?:8(?:00|33|44|55|66|77|88)[2-9]\d{6})$', '^(?:900[2-9]\d{6})$', '^(?:52(?:3(?:[2-46-9][02-9]\d|5(?:[02-46-9]\d|5[0-46-9]))|4(?:[2-478][02-9]\d|5(?:[034]\d|2[024-9]|5[0-46-9])|6(?:0[1-9]|[2-9]\d)|9(?:[05-9]\d|2[0-5]|49)))\d{4}|52[34][2-9]1[02-9]\d{4}|5(?:00|2[125-9]|3[23]|44|66|77|88)[2-9]\d{6})$', NULL, NULL, NULL, NULL, NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 6678 THEN
+									RETURN ROW(27::smallint, 'BN'::text, 673::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[2-578]\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 6679 THEN
+									RETURN ROW(28::smallint, 'BO'::text, 591::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:00(?:1\d)?)'::text, NULL::text[], '^(?:(?:[2-7]\d\d|8001)\d{5})$'::text, '^((?:0(1\d)?))'::text, NULL::text[], 1::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 6681 THEN
+									RETURN ROW(29::smallint, 'BQ'::text, 599::smallint, 1::smallint, 2::smallint, false::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[34]1|7\d)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, '^(?:[347])'::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, ARRAY['^(?:(?:318[023]|41(?:6[023]|70)|7(?:1[578]|2[05]|50)\d)\d{3})$', '^(?:(?:31(?:8[14-8]|9[14578])|416[14-9]|7(?:0[01]|7[07]|8\d|9[056])\d)\d{3})$', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					END IF;
+				END IF;
+			ELSE
+				IF k < 6777 THEN
+					IF k < 6767 THEN
+						IF k < 6687 THEN
+							IF k = 6682 THEN
+								RETURN ROW(30::smallint, 'BR'::text, 55::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:00(?:1[245]|2[1-35]|31|4[13]|[56]5|99))'::text, NULL::text[], '^(?:[1-467]\d{9,10}|55[0-46-9]\d{8}|[34]\d{7}|55\d{7,8}|(?:5[0-46-9]|[89]\d)\d{7,9})$'::text, '^((?:(?:0|90)(?:(1[245]|2[1-35]|31|4[13]|[56]5|99)(\d{10,11}))?))'::text, NULL::text[], 2::smallint, 513::smallint, NULL::text, '$2'::text, 3840::bigint, 8::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 6683 THEN
+								RETURN ROW(31::smallint, 'BS'::text, 1::smallint, 6::smallint, 25::smallint, false::boolean, NULL::text, ARRAY['011']::text[], '^(?:(?:242|[58]\d\d|900)\d{7})$'::text, '^((?:([3-8]\d{6})$|1))'::text, NULL::text[], 1::smallint, 506::smallint, '^(?:242)'::text, '242$1'::text, 1024::bigint, 10::smallint, 10::smallint, ARRAY['^(?:242(?:3(?:02|[236][1-9]|4[0-24-9]|5[0-68]|7[347]|8[0-4]|9[2-467])|461|502|6(?:0[1-5]|12|2[013]|[45]0|7[67]|8[78]|9[89])|7(?:02|88))\d{4})$', '^(?:242(?:3(?:5[79]|7[56]|95)|4(?:[23][1-9]|4[1-35-9]|5[1-8]|6[2-8]|7\d|81)|5(?:2[45]|3[35]|44|5[1-46-9]|65|77)|6[34]6|7(?:27|38)|8(?:0[1-9]|1[02-9]|2\d|3[0-4]|[89]9))\d{4})$', '^(?:242300\d{4}|8(?:00|33|44|55|66|77|88)[2-9]\d{6})$', '^(?:900[2-9]\d{6})$', '^(?:52(?:3(?:[2-46-9][02-9]\d|5(?:[02-46-9]\d|5[0-46-9]))|4(?:[2-478][02-9]\d|5(?:[034]\d|2[024-9]|5[0-46-9])|6(?:0[1-9]|[2-9]\d)|9(?:[05-9]\d|2[0-5]|49)))\d{4}|52[34][2-9]1[02-9]\d{4}|5(?:00|2[125-9]|3[23]|44|66|77|88)[2-9]\d{6})$', NULL, '^(?:242225\d{4})$', NULL, NULL, NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 6684 THEN
+								RETURN ROW(32::smallint, 'BT'::text, 975::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[178]\d{7}|[2-8]\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 384::bigint, 7::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+						ELSE
+							IF k < 6690 THEN
+								IF k = 6687 THEN
+									RETURN ROW(33::smallint, 'BW'::text, 267::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:90\d{5}|(?:0800|[2-6]|(?:7|800)\d)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1408::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 6689 THEN
+									RETURN ROW(34::smallint, 'BY'::text, 375::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['810']::text[], '^(?:(?:[12]\d|33|44|902)\d{7}|8(?:0[0-79]\d{5,7}|[1-7]\d{9})|8(?:1[0-489]|[5-79]\d)\d{7}|8[1-79]\d{6,7}|8[0-79]\d{5}|8\d{5})$'::text, '^((?:0|80?))'::text, NULL::text[], 0::smallint, 257::smallint, NULL::text, NULL::text, 4032::bigint, 6::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 6690 THEN
+									RETURN ROW(35::smallint, 'BZ'::text, 501::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:0800\d|[2-8])\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 2176::bigint, 7::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 6765 THEN
+									RETURN ROW(36::smallint, 'CA'::text, 1::smallint, 7::smallint, 25::smallint, false::boolean, NULL::text, ARRAY['011']::text[], '^(?:[2-9]\d{9}|3\d{6})$'::text, NULL::text, ARRAY['1']::text[], 0::smallint, 2::smallint, NULL::text, NULL::text, 1152::bigint, 7::smallint, 10::smallint, ARRAY['^(?:(?:2(?:04|[23]6|[48]9|5[07]|[67]3)|3(?:06|43|54|6[578]|82)|4(?:03|1[68]|[26]8|3[178]|50|74)|5(?:06|1[49]|48|79|8[147])|6(?:04|[18]3|39|47|72)|7(?:0[59]|42|53|78|8[02])|8(?:[06]7|19|25|7[39])|9(?:0[25]|42))[2-9]\d{6})$', NULL, '^(?:8(?:00|33|44|55|66|77|88)[2-9]\d{6})$', '^(?:900[2-9]\d{6})$', '^(?:52(?:3(?:[2-46-9][02-9]\d|5(?:[02-46-9]\d|5[0-46-9]))|4(?:[2-478][02-9]\d|5(?:[034]\d|2[024-9]|5[0-46-9])|6(?:0[1-9]|[2-9]\d)|9(?:[05-9]\d|2[0-5]|49)))\d{4}|52[34][2-9]1[02-9]\d{4}|(?:5(?:2[125-9]|3[23]|44|66|77|88)|6(?:22|33))[2-9]\d{6})$', NULL, '^(?:310\d{4})$', NULL, '^(?:600[2-9]\d{6})$', NULL]::text[], ARRAY[1024, 0, 1024, 1024, 1024, 0, 128, 0, 1024, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					ELSE
+						IF k < 6772 THEN
+							IF k < 6770 THEN
+								IF k = 6767 THEN
+									RETURN ROW(37::smallint, 'CC'::text, 61::smallint, 1::smallint, 3::smallint, false::boolean, '^(?:001[14-689]|14(?:1[14]|34|4[17]|[56]6|7[47]|88)0011)'::text, NULL::text[], '^(?:1(?:[0-79]\d{8}(?:\d{2})?|8[0-24-9]\d{7})|[148]\d{8}|1\d{5,7})$'::text, '^((?:([59]\d{7})$|0))'::text, NULL::text[], 1::smallint, 545::smallint, NULL::text, '8$1'::text, 6080::bigint, 6::smallint, 12::smallint, ARRAY['^(?:8(?:51(?:0(?:02|31|60|89)|1(?:18|76)|223)|91(?:0(?:1[0-2]|29)|1(?:[28]2|50|79)|2(?:10|64)|3(?:[06]8|22)|4[29]8|62\d|70[23]|959))\d{3})$', '^(?:4(?:79[01]|83[0-36-9]|9(?:5[0-3]|6[0-4]))\d{5}|4(?:[0-36]\d|4[047-9]|[58][0-24-9]|7[02-8]|9[0-47-9])\d{6})$', '^(?:180(?:0\d{3}|2)\d{3})$', '^(?:190[0-26]\d{6})$', NULL, NULL, NULL, NULL, '^(?:14(?:5(?:1[0458]|[23][458])|71\d)\d{4})$', '^(?:13(?:00\d{6}(?:\d{2})?|45[0-4]\d{3})|13\d{4})$']::text[], ARRAY[512, 512, 1152, 1024, 0, 0, 0, 0, 512, 5440]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 6768 THEN
+									RETURN ROW(38::smallint, 'CD'::text, 243::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:(?:[189]|5\d)\d|2)\d{7}|[1-68]\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1920::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 6770 THEN
+									RETURN ROW(39::smallint, 'CF'::text, 236::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:8776\d{4}|(?:[27]\d|61)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 6771 THEN
+									RETURN ROW(40::smallint, 'CG'::text, 242::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:222\d{6}|(?:0\d|80)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 6775 THEN
+								IF k = 6772 THEN
+									RETURN ROW(41::smallint, 'CH'::text, 41::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:8\d{11}|[2-9]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 4608::bigint, 9::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 6773 THEN
+									RETURN ROW(42::smallint, 'CI'::text, 225::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[02]\d{9})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1024::bigint, 10::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 6775 THEN
+									RETURN ROW(43::smallint, 'CK'::text, 682::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[2-578]\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 32::bigint, 5::smallint, 5::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 6776 THEN
+									RETURN ROW(44::smallint, 'CL'::text, 56::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:(?:0|1(?:1[0-69]|2[02-5]|5[13-58]|69|7[0167]|8[018]))0)'::text, NULL::text[], '^(?:12300\d{6}|6\d{9,10}|[2-9]\d{8})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 3584::bigint, 9::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					END IF;
+				ELSE
+					IF k < 6789 THEN
+						IF k < 6785 THEN
+							IF k < 6779 THEN
+								IF k = 6777 THEN
+									RETURN ROW(45::smallint, 'CM'::text, 237::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[26]\d{8}|88\d{6,7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 6778 THEN
+									RETURN ROW(46::smallint, 'CN'::text, 86::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:00|1(?:[12]\d|79)\d\d00)'::text, NULL::text[], '^(?:(?:(?:1[03-689]|2\d)\d\d|6)\d{8}|1\d{10}|[126]\d{6}(?:\d(?:\d{2})?)?|86\d{5,6}|(?:[3-579]\d|8[0-57-9])\d{5,9})$'::text, '^((?:(1(?:[12]\d|79)\d\d)|0))'::text, NULL::text[], 1::smallint, 3::smallint, NULL::text, NULL::text, 8064::bigint, 7::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 6779 THEN
+									RETURN ROW(47::smallint, 'CO'::text, 57::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:00(?:4(?:[14]4|56)|[579]))'::text, NULL::text[], '^(?:(?:46|60\d\d)\d{6}|(?:1\d|[39])\d{9})$'::text, '^((?:0([3579]|4(?:[14]4|56))?))'::text, NULL::text[], 1::smallint, 1::smallint, NULL::text, NULL::text, 3328::bigint, 8::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 6782 THEN
+									RETURN ROW(48::smallint, 'CR'::text, 506::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:8\d|90)\d{8}|(?:[24-8]\d{3}|3005)\d{4})$'::text, '^((?:(19(?:0[0-2468]|1[09]|20|66|77|99))))'::text, NULL::text[], 1::smallint, 2::smallint, NULL::text, NULL::text, 1280::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 6787 THEN
+								IF k = 6785 THEN
+									RETURN ROW(49::smallint, 'CU'::text, 53::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['119']::text[], '^(?:(?:[2-7]|8\d\d)\d{7}|[2-47]\d{6}|[34]\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1472::bigint, 6::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 6786 THEN
+									RETURN ROW(50::smallint, 'CV'::text, 238::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['0']::text[], '^(?:(?:[2-59]\d\d|800)\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 6787 THEN
+									RETURN ROW(51::smallint, 'CW'::text, 599::smallint, 0::smallint, 2::smallint, false::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[34]1|60|(?:7|9\d)\d)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, '^(?:[69])'::text, NULL::text, 384::bigint, 7::smallint, 8::smallint, ARRAY['^(?:9(?:4(?:3[0-5]|4[14]|6\d)|50\d|7(?:2[014]|3[02-9]|4[4-9]|6[357]|77|8[7-9])|8(?:3[39]|[46]\d|7[01]|8[57-9]))\d{4})$', '^(?:953[01]\d{4}|9(?:5[12467]|6[5-9])\d{5})$', NULL, NULL, NULL, NULL, NULL, '^(?:955\d{5})$', NULL, '^(?:60[0-2]\d{4})$']::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 256, 0, 128]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 6788 THEN
+									RETURN ROW(52::smallint, 'CX'::text, 61::smallint, 2::smallint, 3::smallint, false::boolean, '^(?:001[14-689]|14(?:1[14]|34|4[17]|[56]6|7[47]|88)0011)'::text, NULL::text[], '^(?:1(?:[0-79]\d{8}(?:\d{2})?|8[0-24-9]\d{7})|[148]\d{8}|1\d{5,7})$'::text, '^((?:([59]\d{7})$|0))'::text, NULL::text[], 1::smallint, 545::smallint, NULL::text, '8$1'::text, 6080::bigint, 6::smallint, 12::smallint, ARRAY['^(?:8(?:51(?:0(?:01|30|59|88)|1(?:17|46|75)|2(?:22|35))|91(?:00[6-9]|1(?:[28]1|49|78)|2(?:09|63)|3(?:12|26|75)|4(?:56|97)|64\d|7(?:0[01]|1[0-2])|958))\d{3})$', '^(?:4(?:79[01]|83[0-36-9]|9(?:5[0-3]|6[0-4]))\d{5}|4(?:[0-36]\d|4[047-9]|[58][0-24-9]|7[02-8]|9[0-47-9])\d{6})$', '^(?:180(?:0\d{3}|2)\d{3})$', '^(?:190[0-26]\d{6})$', NULL, NULL, NULL, NULL, '^(?:14(?:5(?:1[0458]|[23][458])|71\d)\d{4})$', '^(?:13(?:00\d{6}(?:\d{2})?|45[0-4]\d{3})|13\d{4})$']::text[], ARRAY[512, 512, 1152, 1024, 0, 0, 0, 0, 512, 5440]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					ELSE
+						IF k < 6875 THEN
+							IF k < 6869 THEN
+								IF k = 6789 THEN
+									RETURN ROW(53::smallint, 'CY'::text, 357::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[279]\d|[58]0)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 6790 THEN
+									RETURN ROW(54::smallint, 'CZ'::text, 420::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[2-578]\d|60)\d{7}|9\d{8,11})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 7680::bigint, 9::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 6869 THEN
+									RETURN ROW(55::smallint, 'DE'::text, 49::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[2579]\d{5,14}|49(?:[34]0|69|8\d)\d\d?|49(?:37|49|60|7[089]|9\d)\d{1,3}|49(?:2[024-9]|3[2-689]|7[1-7])\d{1,8}|(?:1|[368]\d|4[0-8])\d{3,13}|49(?:[015]\d|2[13]|31|[46][1-8])\d{1,9})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 65520::bigint, 4::smallint, 15::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 6874 THEN
+									RETURN ROW(56::smallint, 'DJ'::text, 253::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:2\d|77)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 6879 THEN
+								IF k = 6875 THEN
+									RETURN ROW(57::smallint, 'DK'::text, 45::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[2-9]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 6877 THEN
+									RETURN ROW(58::smallint, 'DM'::text, 1::smallint, 8::smallint, 25::smallint, false::boolean, NULL::text, ARRAY['011']::text[], '^(?:(?:[58]\d\d|767|900)\d{7})$'::text, '^((?:([2-7]\d{6})$|1))'::text, NULL::text[], 1::smallint, 254::smallint, '^(?:767)'::text, '767$1'::text, 1024::bigint, 10::smallint, 10::smallint, ARRAY['^(?:767(?:2(?:55|66)|4(?:2[01]|4[0-25-9])|50[0-4])\d{4})$', '^(?:767(?:2(?:[2-4689]5|7[5-7])|31[5-7]|61[1-8]|70[1-6])\d{4})$', '^(?:8(?:00|33|44|55|66|77|88)[2-9]\d{6})$', '^(?:900[2-9]\d{6})$', '^(?:52(?:3(?:[2-46-9][02-9]\d|5(?:[02-46-9]\d|5[0-46-9]))|4(?:[2-478][02-9]\d|5(?:[034]\d|2[024-9]|5[0-46-9])|6(?:0[1-9]|[2-9]\d)|9(?:[05-9]\d|2[0-5]|49)))\d{4}|52[34][2-9]1[02-9]\d{4}|5(?:00|2[125-9]|3[23]|44|66|77|88)[2-9]\d{6})$', NULL, NULL, NULL, NULL, NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 6879 THEN
+									RETURN ROW(59::smallint, 'DO'::text, 1::smallint, 9::smallint, 25::smallint, false::boolean, NULL::text, ARRAY['011']::text[], '^(?:(?:[58]\d\d|900)\d{7})$'::text, NULL::text, ARRAY['1']::text[], 0::smallint, 2::smallint, '^(?:8001|8[024]9)'::text, NULL::text, 1024::bigint, 10::smallint, 10::smallint, ARRAY['^(?:8(?:[04]9[2-9]\d\d|29(?:2(?:[0-59]\d|6[04-9]|7[0-27]|8[0237-9])|3(?:[0-35-9]\d|4[7-9])|[45]\d\d|6(?:[0-27-9]\d|[3-5][1-9]|6[0135-8])|7(?:0[013-9]|[1-37]\d|4[1-35689]|5[1-4689]|6[1-57-9]|8[1-79]|9[1-8])|8(?:0[146-9]|1[0-48]|[248]\d|3[1-79]|5[01589]|6[013-68]|7[124-8]|9[0-8])|9(?:[0-24]\d|3[02-46-9]|5[0-79]|60|7[0169]|8[57-9]|9[02-9])))\d{4})$', '^(?:8[024]9[2-9]\d{6})$', '^(?:800(?:14|[2-9]\d)\d{5}|8[024]9[01]\d{6}|8(?:33|44|55|66|77|88)[2-9]\d{6})$', '^(?:900[2-9]\d{6})$', '^(?:52(?:3(?:[2-46-9][02-9]\d|5(?:[02-46-9]\d|5[0-46-9]))|4(?:[2-478][02-9]\d|5(?:[034]\d|2[024-9]|5[0-46-9])|6(?:0[1-9]|[2-9]\d)|9(?:[05-9]\d|2[0-5]|49)))\d{4}|52[34][2-9]1[02-9]\d{4}|5(?:00|2[125-9]|3[23]|44|66|77|88)[2-9]\d{6})$', NULL, NULL, NULL, NULL, NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 6890 THEN
+									RETURN ROW(60::smallint, 'DZ'::text, 213::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[1-4]|[5-79]\d|80)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					END IF;
+				END IF;
+			END IF;
+		ELSE
+			IF k < 7189 THEN
+				IF k < 7168 THEN
+					IF k < 7073 THEN
+						IF k < 6972 THEN
+							IF k = 6967 THEN
+								RETURN ROW(61::smallint, 'EC'::text, 593::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:1\d{9,10}|(?:[2-7]|9\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 3840::bigint, 8::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 6969 THEN
+								RETURN ROW(62::smallint, 'EE'::text, 372::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:8\d{9}|[4578]\d{7}|(?:[3-8]\d|90)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1408::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 6971 THEN
+								RETURN ROW(63::smallint, 'EG'::text, 20::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[189]\d{8,9}|[24-6]\d{8}|[135]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1792::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+						ELSE
+							IF k < 6983 THEN
+								IF k = 6972 THEN
+									RETURN ROW(64::smallint, 'EH'::text, 212::smallint, 1::smallint, 2::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[5-8]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, ARRAY['^(?:528[89]\d{5})$', '^(?:(?:6(?:[0-79]\d|8[0-247-9])|7(?:[016-8]\d|2[0-8]|3[01]|5[0-5]))\d{6})$', '^(?:80[0-7]\d{6})$', '^(?:89\d{7})$', NULL, NULL, NULL, NULL, '^(?:(?:592(?:4[0-2]|93)|80[89]\d\d)\d{4})$', NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 6982 THEN
+									RETURN ROW(65::smallint, 'ER'::text, 291::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[178]\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 6983 THEN
+									RETURN ROW(66::smallint, 'ES'::text, 34::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:400\d{6}|(?:51|[6-9]\d)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 6984 THEN
+									RETURN ROW(67::smallint, 'ET'::text, 251::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:11|[2-57-9]\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					ELSE
+						IF k < 7079 THEN
+							IF k < 7075 THEN
+								IF k = 7073 THEN
+									RETURN ROW(68::smallint, 'FI'::text, 358::smallint, 0::smallint, 2::smallint, true::boolean, '^(?:00|99(?:[01469]|5(?:[14]1|3[23]|5[59]|77|88|9[09])))'::text, NULL::text[], '^(?:[1-35689]\d{4}|7\d{10,11}|(?:[124-7]\d|3[0-46-9])\d{8}|[1-9]\d{5,8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, '^(?:1[03-79]|[2-9])'::text, NULL::text, 8160::bigint, 5::smallint, 12::smallint, ARRAY['^(?:1[3-7][1-8]\d{3,6}|(?:19[1-8]|[23568][1-8]\d|9(?:00|[1-8]\d))\d{2,6})$', '^(?:(?:4[0-8]|50)\d{4,8})$', '^(?:800\d{4,6})$', '^(?:[67]00\d{5,6})$', NULL, NULL, '^(?:20\d{4,8}|60[12]\d{5,6}|7(?:099\d{4,5}|5[03-9]\d{3,7})|20[2-59]\d\d|(?:606|7(?:0[78]|1|3\d))\d{7}|(?:10|29|3[09]|70[1-5]\d)\d{4,8})$', NULL, NULL, NULL]::text[], ARRAY[992, 1984, 896, 768, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7074 THEN
+									RETURN ROW(69::smallint, 'FJ'::text, 679::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:0(?:0|52))'::text, NULL::text[], '^(?:45\d{5}|(?:0800\d|[235-9])\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 2176::bigint, 7::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 7075 THEN
+									RETURN ROW(70::smallint, 'FK'::text, 500::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[2-7]\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 32::bigint, 5::smallint, 5::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7077 THEN
+									RETURN ROW(71::smallint, 'FM'::text, 691::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[39]\d\d|820)\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 7165 THEN
+								IF k = 7079 THEN
+									RETURN ROW(72::smallint, 'FO'::text, 298::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[2-9]\d{5})$'::text, '^((?:(10(?:01|[12]0|88))))'::text, NULL::text[], 1::smallint, 2::smallint, NULL::text, NULL::text, 64::bigint, 6::smallint, 6::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7082 THEN
+									RETURN ROW(73::smallint, 'FR'::text, 33::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[1-9]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 7165 THEN
+									RETURN ROW(74::smallint, 'GA'::text, 241::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[067]\d|11)\d{6}|[2-7]\d{6})$'::text, '^((?:0(11\d{6}|60\d{6}|61\d{6}|6[256]\d{6}|7[467]\d{6})))'::text, NULL::text[], 1::smallint, 1::smallint, NULL::text, '$1'::text, 384::bigint, 7::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7166 THEN
+									RETURN ROW(75::smallint, 'GB'::text, 44::smallint, 0::smallint, 4::smallint, false::boolean, NULL::text, ARRAY['00']::text[], '^(?:[1-357-9]\d{9}|[18]\d{8}|8\d{6})$'::text, NULL::text, ARRAY['0', '180020']::text[], 0::smallint, 3::smallint, NULL::text, NULL::text, 1664::bigint, 7::smallint, 10::smallint, ARRAY['^(?:(?:1(?:1(?:3(?:[0-58]\d\d|73[0-5])|4(?:(?:[0-5]\d|70)\d|69[7-9])|(?:(?:5[0-26-9]|[78][0-49])\d|6(?:[0-4]\d|5[01]))\d)|(?:2(?:(?:0[024-9]|2[3-9]|3[3-79]|4[1-689]|[58][02-9]|6[0-47-9]|7[013-9]|9\d)\d|1(?:[0-7]\d|8[0-3]))|(?:3(?:0\d|1[0-8]|[25][02-9]|3[02-579]|[468][0-46-9]|7[1-35-79]|9[2-578])|4(?:0[03-9]|[137]\d|[28][02-57-9]|4[02-69]|5[0-8]|[69][0-79])|5(?:0[1-35-9]|[16]\d|2[024-9]|3[015689]|4[02-9]|5[03-9]|7[0-35-9]|8[0-468]|9[0-57-9])|6(?:0[034689]|1\d|2[0-35689]|[38][013-9]|4[1-467]|5[0-69]|6[13-9]|7[0-8]|9[0-24578])|7(?:0[0246-9]|2\d|3[0236-8]|4[03-9]|5[0-46-9]|6[013-9]|7[0-35-9]|8[024-9]|9[02-9])|8(?:0[35-9]|2[1-57-9]|3[02-578]|4[0-578]|5[124-9]|6[2-69]|7\d|8[02-9]|9[02569])|9(?:0[02-589]|[18]\d|2[02-689]|3[1-57-9]|4[2-9]|5[0-579]|6[2-47-9]|7[0-24578]|9[2-57]))\d)\d)|2(?:0[013478]|3[0189]|4[017]|8[0-46-9]|9[0-2])\d{3})\d{4}|1(?:2(?:0(?:46[1-4]|87[2-9])|545[1-79]|76(?:2\d|3[1-8]|6[1-6])|9(?:7(?:2[0-4]|3[2-5])|8(?:2[2-8]|7[0-47-9]|8[3-5])))|3(?:6(?:38[2-5]|47[23])|8(?:47[04-9]|64[0157-9]))|4(?:044[1-7]|20(?:2[23]|8\d)|6(?:0(?:30|5[2-57]|6[1-8]|7[2-8])|140)|8(?:052|87[1-3]))|5(?:2(?:4(?:3[2-79]|6\d)|76\d)|6(?:26[06-9]|686))|6(?:06(?:4\d|7[4-79])|295[5-7]|35[34]\d|47(?:24|61)|59(?:5[08]|6[67]|74)|9(?:55[0-4]|77[23]))|7(?:26(?:6[13-9]|7[0-7])|(?:442|688)\d|50(?:2[0-3]|[3-68]2|76))|8(?:27[56]\d|37(?:5[2-5]|8[239])|843[2-58])|9(?:0(?:0(?:6[1-8]|85)|52\d)|3583|4(?:66[1-8]|9(?:2[01]|81))|63(?:23|3[1-4])|9561))\d{3})$', '^(?:7(?:457[0-57-9]|700[01]|911[028])\d{5}|7(?:[1-3]\d\d|4(?:[0-46-9]\d|5[0-689])|5(?:0[0-8]|[13-9]\d|2[0-35-9])|7(?:0[1-9]|[1-7]\d|8[02-9]|9[0-689])|8(?:[014-9]\d|[23][0-8])|9(?:[024-9]\d|1[02-9]|3[0-689]))\d{6})$', '^(?:80[08]\d{7}|800\d{6}|8001111)$', '^(?:(?:8(?:4[2-5]|7[0-3])|9(?:[01]\d|8[2-49]))\d{7}|845464\d)$', '^(?:70\d{8})$', NULL, '^(?:(?:3[0347]|55)\d{8})$', '^(?:76(?:464|652)\d{5}|76(?:0[0-28]|2[356]|34|4[01347]|5[49]|6[0-369]|77|8[14]|9[139])\d{6})$', '^(?:56\d{8})$', NULL]::text[], ARRAY[1536, 1024, 0, 1152, 1024, 0, 1024, 1024, 1024, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					END IF;
+				ELSE
+					IF k < 7177 THEN
+						IF k < 7171 THEN
+							IF k = 7168 THEN
+								RETURN ROW(76::smallint, 'GD'::text, 1::smallint, 10::smallint, 25::smallint, false::boolean, NULL::text, ARRAY['011']::text[], '^(?:(?:473|[58]\d\d|900)\d{7})$'::text, '^((?:([2-9]\d{6})$|1))'::text, NULL::text[], 1::smallint, 1022::smallint, '^(?:473)'::text, '473$1'::text, 1024::bigint, 10::smallint, 10::smallint, ARRAY['^(?:473(?:2(?:3[0-2]|69)|3(?:2[89]|86)|4(?:[06]8|3[5-9]|4[0-4]|5[59]|73|90)|63[68]|7(?:58|84)|800|938)\d{4})$', '^(?:473(?:4(?:0[2-79]|1[04-9]|2[0-5]|49|5[6-8])|5(?:2[01]|3[3-8])|901)\d{4})$', '^(?:8(?:00|33|44|55|66|77|88)[2-9]\d{6})$', '^(?:900[2-9]\d{6})$', '^(?:52(?:3(?:[2-46-9][02-9]\d|5(?:[02-46-9]\d|5[0-46-9]))|4(?:[2-478][02-9]\d|5(?:[034]\d|2[024-9]|5[0-46-9])|6(?:0[1-9]|[2-9]\d)|9(?:[05-9]\d|2[0-5]|49)))\d{4}|52[34][2-9]1[02-9]\d{4}|5(?:00|2[125-9]|3[23]|44|66|77|88)[2-9]\d{6})$', NULL, NULL, NULL, NULL, NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 7169 THEN
+								RETURN ROW(77::smallint, 'GE'::text, 995::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[3-57]\d\d|800)\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 7170 THEN
+								RETURN ROW(78::smallint, 'GF'::text, 594::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:694\d|7093)\d{5}|(?:59|[89]\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+						ELSE
+							IF k < 7173 THEN
+								IF k = 7171 THEN
+									RETURN ROW(79::smallint, 'GG'::text, 44::smallint, 1::smallint, 4::smallint, false::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:1481|[357-9]\d{3})\d{6}|8\d{6}(?:\d{2})?)$'::text, '^((?:([25-9]\d{5})$|0|180020))'::text, NULL::text[], 1::smallint, 999::smallint, NULL::text, '1481$1'::text, 1664::bigint, 7::smallint, 10::smallint, ARRAY['^(?:1481[25-9]\d{5})$', '^(?:7(?:(?:781|839)\d|911[17])\d{5})$', '^(?:80[08]\d{7}|800\d{6}|8001111)$', '^(?:(?:8(?:4[2-5]|7[0-3])|9(?:[01]\d|8[0-3]))\d{7}|845464\d)$', '^(?:70\d{8})$', NULL, '^(?:(?:3[0347]|55)\d{8})$', '^(?:76(?:464|652)\d{5}|76(?:0[0-28]|2[356]|34|4[01347]|5[49]|6[0-369]|77|8[14]|9[139])\d{6})$', '^(?:56\d{8})$', NULL]::text[], ARRAY[1024, 1024, 0, 1152, 1024, 0, 1024, 1024, 1024, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7172 THEN
+									RETURN ROW(80::smallint, 'GH'::text, 233::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[235]\d{8}|800\d{5,6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 7173 THEN
+									RETURN ROW(81::smallint, 'GI'::text, 350::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[25]\d|60)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7176 THEN
+									RETURN ROW(82::smallint, 'GL'::text, 299::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:19|[2-689]\d|70)\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 64::bigint, 6::smallint, 6::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					ELSE
+						IF k < 7182 THEN
+							IF k < 7180 THEN
+								IF k = 7177 THEN
+									RETURN ROW(83::smallint, 'GM'::text, 220::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[48]\d{8}|[2-9]\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 640::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7178 THEN
+									RETURN ROW(84::smallint, 'GN'::text, 224::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:722\d{6}|(?:3|6\d)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 7180 THEN
+									RETURN ROW(85::smallint, 'GP'::text, 590::smallint, 0::smallint, 3::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:7090\d{5}|(?:[56]9|[89]\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, ARRAY['^(?:(?:59(?:0(?:0[1-68]|[14][0-24-9]|2[0-68]|3[1-9]|5[3-579]|[68][0-689]|7[08]|9\d)|87\d)|80[6-9]\d\d)\d{4})$', '^(?:(?:69(?:0\d\d|1(?:2[2-9]|3[0-5]))|7090[0-4])\d{4})$', '^(?:80[0-5]\d{6})$', '^(?:8[129]\d{7})$', NULL, NULL, NULL, NULL, '^(?:9(?:(?:39[5-7]|76[018])\d|475[0-6])\d{4})$', NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7181 THEN
+									RETURN ROW(86::smallint, 'GQ'::text, 240::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:222\d{6}|(?:3\d|55|[89]0)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 7185 THEN
+								IF k = 7182 THEN
+									RETURN ROW(87::smallint, 'GR'::text, 30::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:5005000\d{3}|8\d{9,11}|(?:[269]\d|70)\d{8})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 7168::bigint, 10::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7184 THEN
+									RETURN ROW(88::smallint, 'GT'::text, 502::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:80\d{6}|(?:1\d{3}|[2-7])\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 2304::bigint, 8::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 7185 THEN
+									RETURN ROW(89::smallint, 'GU'::text, 1::smallint, 11::smallint, 25::smallint, false::boolean, NULL::text, ARRAY['011']::text[], '^(?:(?:[58]\d\d|671|900)\d{7})$'::text, '^((?:([2-9]\d{6})$|1))'::text, NULL::text[], 1::smallint, 1022::smallint, '^(?:671)'::text, '671$1'::text, 1024::bigint, 10::smallint, 10::smallint, ARRAY['^(?:671(?:2\d\d|3(?:00|3[39]|4[349]|55|6[26])|4(?:00|56|7[1-9]|8[02-9])|5(?:55|6[2-5]|88)|6(?:3[2-578]|4[24-9]|5[34]|78|8[235-9])|7(?:[0479]7|2[0167]|3[45]|8[7-9])|8(?:[2-57-9]8|6[478])|9(?:2[29]|6[79]|7[1279]|8[7-9]|9[16-9]))\d{4})$', NULL, '^(?:8(?:00|33|44|55|66|77|88)[2-9]\d{6})$', '^(?:900[2-9]\d{6})$', '^(?:52(?:3(?:[2-46-9][02-9]\d|5(?:[02-46-9]\d|5[0-46-9]))|4(?:[2-478][02-9]\d|5(?:[034]\d|2[024-9]|5[0-46-9])|6(?:0[1-9]|[2-9]\d)|9(?:[05-9]\d|2[0-5]|49)))\d{4}|52[34][2-9]1[02-9]\d{4}|5(?:00|2[125-9]|3[23]|44|66|77|88)[2-9]\d{6})$', NULL, NULL, NULL, NULL, NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7187 THEN
+									RETURN ROW(90::smallint, 'GW'::text, 245::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[49]\d{8}|4\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 640::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					END IF;
+				END IF;
+			ELSE
+				IF k < 7384 THEN
+					IF k < 7369 THEN
+						IF k < 7282 THEN
+							IF k = 7189 THEN
+								RETURN ROW(91::smallint, 'GY'::text, 592::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['001']::text[], '^(?:(?:[2-8]\d{3}|9008)\d{3})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 7275 THEN
+								RETURN ROW(92::smallint, 'HK'::text, 852::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:00(?:30|5[09]|[126-9]?))'::text, NULL::text[], '^(?:8[0-46-9]\d{6,7}|9\d{4,7}|(?:[2-7]|9\d{3})\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 3040::bigint, 5::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 7278 THEN
+								RETURN ROW(93::smallint, 'HN'::text, 504::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:8\d{10}|[237-9]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 2304::bigint, 8::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+						ELSE
+							IF k < 7285 THEN
+								IF k = 7282 THEN
+									RETURN ROW(94::smallint, 'HR'::text, 385::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[2-69]\d{8}|80\d{5,7}|[1-79]\d{7}|6\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 896::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7284 THEN
+									RETURN ROW(95::smallint, 'HT'::text, 509::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[2-589]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 7285 THEN
+									RETURN ROW(96::smallint, 'HU'::text, 36::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[235-7]\d{8}|[1-9]\d{7})$'::text, NULL::text, ARRAY['06']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7368 THEN
+									RETURN ROW(97::smallint, 'ID'::text, 62::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:00[89])'::text, NULL::text[], '^(?:00[1-9]\d{9,14}|(?:[1-36]|8\d{5})\d{6}|00\d{9}|[1-9]\d{8,10}|[2-9]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 262016::bigint, 7::smallint, 17::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					ELSE
+						IF k < 7379 THEN
+							IF k < 7377 THEN
+								IF k = 7369 THEN
+									RETURN ROW(98::smallint, 'IE'::text, 353::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:1\d|[2569])\d{6,8}|4\d{6,9}|7\d{8}|8\d{8,9})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1920::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7376 THEN
+									RETURN ROW(99::smallint, 'IL'::text, 972::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:0(?:0|1(?:05|[2-9])))'::text, NULL::text[], '^(?:1\d{6}(?:\d{3,5})?|[57]\d{8}|[1-489]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 8064::bigint, 7::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 7377 THEN
+									RETURN ROW(100::smallint, 'IM'::text, 44::smallint, 2::smallint, 4::smallint, false::boolean, NULL::text, ARRAY['00']::text[], '^(?:1624\d{6}|(?:[3578]\d|90)\d{8})$'::text, '^((?:([25-8]\d{5})$|0|180020))'::text, NULL::text[], 1::smallint, 487::smallint, '^(?:74576|(?:16|7[56])24)'::text, '1624$1'::text, 1024::bigint, 10::smallint, 10::smallint, ARRAY['^(?:1624(?:230|[5-8]\d\d)\d{3})$', '^(?:76245[06]\d{4}|7(?:4576|[59]24\d|624[0-4689])\d{5})$', '^(?:808162\d{4})$', '^(?:8(?:440[49]06|72299\d)\d{3}|(?:8(?:45|70)|90[0167])624\d{4})$', '^(?:70\d{8})$', NULL, '^(?:3440[49]06\d{3}|(?:3(?:08162|3\d{4}|45624|7(?:0624|2299))|55\d{4})\d{4})$', NULL, '^(?:56\d{8})$', NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7378 THEN
+									RETURN ROW(101::smallint, 'IN'::text, 91::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:000800|[2-9]\d\d)\d{7}|1\d{7,12})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 16128::bigint, 8::smallint, 13::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 7382 THEN
+								IF k = 7379 THEN
+									RETURN ROW(102::smallint, 'IO'::text, 246::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:3\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7381 THEN
+									RETURN ROW(103::smallint, 'IQ'::text, 964::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:1|7\d\d)\d{7}|[2-6]\d{7,8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1792::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 7382 THEN
+									RETURN ROW(104::smallint, 'IR'::text, 98::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[1-9]\d{9}|(?:[1-8]\d\d|9)\d{3,4})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1264::bigint, 4::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7383 THEN
+									RETURN ROW(105::smallint, 'IS'::text, 354::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:00|1(?:0(?:01|[12]0)|100))'::text, NULL::text[], '^(?:(?:38\d|[4-9])\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 640::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					END IF;
+				ELSE
+					IF k < 7573 THEN
+						IF k < 7480 THEN
+							IF k < 7477 THEN
+								IF k = 7384 THEN
+									RETURN ROW(106::smallint, 'IT'::text, 39::smallint, 0::smallint, 2::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:0\d{5,11}|1\d{8,10}|3(?:[0-8]\d{7,10}|9\d{7,8})|(?:43|55|70)\d{8}|8\d{5}(?:\d{2,4})?)$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 8128::bigint, 6::smallint, 12::smallint, ARRAY['^(?:0(?:669[0-79]\d{1,6}|831\d{2,8})|0(?:1(?:[0159]\d|[27][1-5]|31|4[1-4]|6[1356]|8[2-57])|2\d\d|3(?:[0159]\d|2[1-4]|3[12]|[48][1-6]|6[2-59]|7[1-7])|4(?:[0159]\d|[23][1-9]|4[245]|6[1-5]|7[1-4]|81)|5(?:[0159]\d|2[1-5]|3[2-6]|4[1-79]|6[4-6]|7[1-578]|8[3-8])|6(?:[0-57-9]\d|6[0-8])|7(?:[0159]\d|2[12]|3[1-7]|4[2-46]|6[13569]|7[13-6]|8[1-59])|8(?:[0159]\d|2[3-578]|3[2356]|[6-8][1-5])|9(?:[0159]\d|[238][1-5]|4[12]|6[1-8]|7[1-6]))\d{2,7})$', '^(?:3[2-9]\d{7,8}|(?:31|43)\d{8})$', '^(?:80(?:0\d{3}|3)\d{3})$', '^(?:(?:0878\d{3}|89(?:2\d|3[04]|4(?:[0-4]|[5-9]\d\d)|5[0-4]))\d\d|(?:1(?:44|6[346])|89(?:38|5[5-9]|9))\d{6})$', '^(?:1(?:78\d|99)\d{6})$', '^(?:3[2-8]\d{9,10})$', NULL, NULL, '^(?:55\d{8})$', '^(?:84(?:[08]\d{3}|[17])\d{3})$']::text[], ARRAY[0, 1536, 576, 1856, 1536, 6144, 0, 0, 1024, 576]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7469 THEN
+									RETURN ROW(107::smallint, 'JE'::text, 44::smallint, 3::smallint, 4::smallint, false::boolean, NULL::text, ARRAY['00']::text[], '^(?:1534\d{6}|(?:[3578]\d|90)\d{8})$'::text, '^((?:([0-24-8]\d{5})$|0|180020))'::text, NULL::text[], 1::smallint, 503::smallint, NULL::text, '1534$1'::text, 1024::bigint, 10::smallint, 10::smallint, ARRAY['^(?:1534[0-24-8]\d{5})$', '^(?:7(?:(?:(?:50|82)9|937)\d|7(?:00[378]|97\d))\d{5})$', '^(?:80(?:07(?:35|81)|8901)\d{4})$', '^(?:(?:8(?:4(?:4(?:4(?:05|42|69)|703)|5(?:041|800))|7(?:0002|1206))|90(?:066[59]|1810|71(?:07|55)))\d{4})$', '^(?:701511\d{4})$', NULL, '^(?:(?:3(?:0(?:07(?:35|81)|8901)|3\d{4}|4(?:4(?:4(?:05|42|69)|703)|5(?:041|800))|7(?:0002|1206))|55\d{4})\d{4})$', '^(?:76(?:464|652)\d{5}|76(?:0[0-28]|2[356]|34|4[01347]|5[49]|6[0-369]|77|8[14]|9[139])\d{6})$', '^(?:56\d{8})$', NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 7477 THEN
+									RETURN ROW(108::smallint, 'JM'::text, 1::smallint, 12::smallint, 25::smallint, false::boolean, NULL::text, ARRAY['011']::text[], '^(?:(?:[58]\d\d|658|900)\d{7})$'::text, NULL::text, ARRAY['1']::text[], 0::smallint, 2::smallint, '^(?:658|876)'::text, NULL::text, 1024::bigint, 10::smallint, 10::smallint, ARRAY['^(?:8766060\d{3}|(?:658(?:2(?:[5-8]\d|9[0-46-9])|[3-9]\d\d)|876(?:52[35]|6(?:0[1-3579]|1[0235-9]|[23]\d|40|5[06]|6[2-589]|7[0-25-9]|8[04]|9[4-9])|7(?:0[2-689]|[1-6]\d|8[056]|9[45])|9(?:0[1-8]|1[02378]|[2-8]\d|9[2-468])))\d{4})$', '^(?:(?:6582(?:[0-4]\d|95)|876(?:2(?:0[1-9]|[13-9]\d|2[013-9])|[348]\d\d|5(?:0[1-9]|[1-9]\d)|6(?:4[89]|6[67])|7(?:0[07]|7\d|8[1-47-9]|9[0-36-9])|9(?:[01]9|9[0579])))\d{4})$', '^(?:8(?:00|33|44|55|66|77|88)[2-9]\d{6})$', '^(?:900[2-9]\d{6})$', '^(?:52(?:3(?:[2-46-9][02-9]\d|5(?:[02-46-9]\d|5[0-46-9]))|4(?:[2-478][02-9]\d|5(?:[034]\d|2[024-9]|5[0-46-9])|6(?:0[1-9]|[2-9]\d)|9(?:[05-9]\d|2[0-5]|49)))\d{4}|52[34][2-9]1[02-9]\d{4}|5(?:00|2[125-9]|3[23]|44|66|77|88)[2-9]\d{6})$', NULL, NULL, NULL, NULL, NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7479 THEN
+									RETURN ROW(109::smallint, 'JO'::text, 962::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:(?:[2689]|7\d)\d|32|427|53)\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 7571 THEN
+								IF k = 7480 THEN
+									RETURN ROW(110::smallint, 'JP'::text, 81::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['010']::text[], '^(?:00[1-9]\d{6,14}|[25-9]\d{9}|(?:00|[1-9]\d\d)\d{6})$'::text, '^((?:(000[2569]\d{4,6})$|(?:(?:003768)0?)|0))'::text, NULL::text[], 1::smallint, 1::smallint, NULL::text, '$1'::text, 261888::bigint, 8::smallint, 17::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7569 THEN
+									RETURN ROW(111::smallint, 'KE'::text, 254::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['000']::text[], '^(?:(?:[17]\d\d|900)\d{6}|(?:2|80)0\d{6,7}|[4-6]\d{6,8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1920::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 7571 THEN
+									RETURN ROW(112::smallint, 'KG'::text, 996::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:8\d{9}|[235-9]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1536::bigint, 9::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7572 THEN
+									RETURN ROW(113::smallint, 'KH'::text, 855::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:00[14-9])'::text, NULL::text[], '^(?:1\d{9}|[1-9]\d{7,8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1792::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					ELSE
+						IF k < 7582 THEN
+							IF k < 7578 THEN
+								IF k = 7573 THEN
+									RETURN ROW(114::smallint, 'KI'::text, 686::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[37]\d|6[0-79])\d{6}|(?:[2-48]\d|50)\d{3})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 288::bigint, 5::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7577 THEN
+									RETURN ROW(115::smallint, 'KM'::text, 269::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[3478]\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 7578 THEN
+									RETURN ROW(116::smallint, 'KN'::text, 1::smallint, 13::smallint, 25::smallint, false::boolean, NULL::text, ARRAY['011']::text[], '^(?:(?:[58]\d\d|900)\d{7})$'::text, '^((?:([2-7]\d{6})$|1))'::text, NULL::text[], 1::smallint, 254::smallint, '^(?:869)'::text, '869$1'::text, 1024::bigint, 10::smallint, 10::smallint, ARRAY['^(?:869(?:2(?:29|36)|302|4(?:6[015-9]|70)|56[5-7])\d{4})$', '^(?:869(?:48[89]|55[6-8]|66\d|76[02-7])\d{4})$', '^(?:8(?:00|33|44|55|66|77|88)[2-9]\d{6})$', '^(?:900[2-9]\d{6})$', '^(?:52(?:3(?:[2-46-9][02-9]\d|5(?:[02-46-9]\d|5[0-46-9]))|4(?:[2-478][02-9]\d|5(?:[034]\d|2[024-9]|5[0-46-9])|6(?:0[1-9]|[2-9]\d)|9(?:[05-9]\d|2[0-5]|49)))\d{4}|52[34][2-9]1[02-9]\d{4}|5(?:00|2[125-9]|3[23]|44|66|77|88)[2-9]\d{6})$', NULL, NULL, NULL, NULL, NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7580 THEN
+									RETURN ROW(117::smallint, 'KP'::text, 850::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00', '99']::text[], '^(?:85\d{6}|(?:19\d|[2-7])\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1280::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 7589 THEN
+								IF k = 7582 THEN
+									RETURN ROW(118::smallint, 'KR'::text, 82::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:00(?:[125689]|3(?:[46]5|91)|7(?:00|27|3|55|6[126])))'::text, NULL::text[], '^(?:00[1-9]\d{8,11}|(?:[12]|5\d{3})\d{7}|[13-6]\d{9}|(?:[1-6]\d|80)\d{7}|[3-6]\d{4,5}|(?:00|7)0\d{8})$'::text, '^((?:0(8(?:[1-46-8]|5\d\d))?))'::text, NULL::text[], 1::smallint, 1::smallint, NULL::text, NULL::text, 32608::bigint, 5::smallint, 14::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7587 THEN
+									RETURN ROW(119::smallint, 'KW'::text, 965::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:18\d{5}|(?:[2569]\d|41)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 384::bigint, 7::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 7589 THEN
+									RETURN ROW(120::smallint, 'KY'::text, 1::smallint, 14::smallint, 25::smallint, false::boolean, NULL::text, ARRAY['011']::text[], '^(?:(?:345|[58]\d\d|900)\d{7})$'::text, '^((?:([2-9]\d{6})$|1))'::text, NULL::text[], 1::smallint, 1022::smallint, '^(?:345)'::text, '345$1'::text, 1024::bigint, 10::smallint, 10::smallint, ARRAY['^(?:345(?:2(?:22|3[23]|44|66)|333|444|6(?:23|38|40)|7(?:30|4[35-79]|6[6-9]|77)|8(?:00|1[45]|4[89]|88)|9(?:14|4[035-9]))\d{4})$', '^(?:345(?:32[1-9]|4(?:1[2-6]|2[0-4])|5(?:1[67]|2[5-79]|4[6-9]|50|76)|649|82[56]|9(?:1[679]|2[2-9]|3[06-9]|90))\d{4})$', '^(?:8(?:00|33|44|55|66|77|88)[2-9]\d{6})$', '^(?:(?:345976|900[2-9]\d\d)\d{4})$', '^(?:52(?:3(?:[2-46-9][02-9]\d|5(?:[02-46-9]\d|5[0-46-9]))|4(?:[2-478][02-9]\d|5(?:[034]\d|2[024-9]|5[0-46-9])|6(?:0[1-9]|[2-9]\d)|9(?:[05-9]\d|2[0-5]|49)))\d{4}|52[34][2-9]1[02-9]\d{4}|5(?:00|2[125-9]|3[23]|44|66|77|88)[2-9]\d{6})$', NULL, NULL, NULL, NULL, NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7590 THEN
+									RETURN ROW(121::smallint, 'KZ'::text, 7::smallint, 1::smallint, 2::smallint, true::boolean, NULL::text, ARRAY['810']::text[], '^(?:8\d{13}|[78]\d{9})$'::text, NULL::text, ARRAY['8']::text[], 0::smallint, 256::smallint, '^(?:7)'::text, NULL::text, 17408::bigint, 10::smallint, 14::smallint, ARRAY['^(?:7(?:1(?:0(?:[23]\d|4[0-3]|59|63)|1(?:[23]\d|4[0-79]|59)|2(?:[23]\d|59)|3(?:2\d|3[0-79]|4[0-35-9]|59)|4(?:[24]\d|3[013-9]|5[1-9]|97)|5(?:2\d|3[1-9]|4[0-7]|59)|6(?:[2-4]\d|5[19]|61)|72\d|8(?:[27]\d|3[1-46-9]|4[0-5]|59))|2(?:1(?:[23]\d|4[46-9]|5[3469])|2(?:2\d|3[0679]|46|5[12679])|3(?:[2-4]\d|5[139])|4(?:2\d|3[1-35-9]|59)|5(?:[23]\d|4[0-8]|59|61)|6(?:2\d|3[1-9]|4[0-4]|59)|7(?:[2379]\d|40|5[279])|8(?:[23]\d|4[0-3]|59)|9(?:2\d|3[124578]|59)))\d{5})$', '^(?:7(?:0[0-25-8]|47|6[0-4]|7[15-8]|85)\d{7})$', '^(?:8(?:00|108\d{3})\d{7})$', '^(?:809\d{7})$', '^(?:808\d{7})$', NULL, NULL, NULL, '^(?:751\d{7})$', NULL]::text[], ARRAY[1024, 1024, 0, 1024, 1024, 0, 0, 0, 1024, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					END IF;
+				END IF;
+			END IF;
+		END IF;
+	ELSE
+		IF k < 8269 THEN
+			IF k < 7787 THEN
+				IF k < 7770 THEN
+					IF k < 7684 THEN
+						IF k < 7673 THEN
+							IF k = 7665 THEN
+								RETURN ROW(122::smallint, 'LA'::text, 856::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:2\d|3)\d{8}|(?:[235-8]\d|41)\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1792::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 7666 THEN
+								RETURN ROW(123::smallint, 'LB'::text, 961::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[27-9]\d{7}|[13-9]\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 384::bigint, 7::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 7667 THEN
+								RETURN ROW(124::smallint, 'LC'::text, 1::smallint, 15::smallint, 25::smallint, false::boolean, NULL::text, ARRAY['011']::text[], '^(?:(?:[58]\d\d|758|900)\d{7})$'::text, '^((?:([2-8]\d{6})$|1))'::text, NULL::text[], 1::smallint, 510::smallint, '^(?:758)'::text, '758$1'::text, 1024::bigint, 10::smallint, 10::smallint, ARRAY['^(?:758(?:234|4(?:30|5\d|6[2-9]|8[0-2])|57[0-2]|(?:63|75)8)\d{4})$', '^(?:758(?:28[4-7]|384|4(?:6[01]|8[4-9])|5(?:1[89]|20|84)|7(?:1[2-9]|2\d|3[0-3])|812)\d{4})$', '^(?:8(?:00|33|44|55|66|77|88)[2-9]\d{6})$', '^(?:900[2-9]\d{6})$', '^(?:52(?:3(?:[2-46-9][02-9]\d|5(?:[02-46-9]\d|5[0-46-9]))|4(?:[2-478][02-9]\d|5(?:[034]\d|2[024-9]|5[0-46-9])|6(?:0[1-9]|[2-9]\d)|9(?:[05-9]\d|2[0-5]|49)))\d{4}|52[34][2-9]1[02-9]\d{4}|5(?:00|2[125-9]|3[23]|44|66|77|88)[2-9]\d{6})$', NULL, NULL, NULL, NULL, NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+							END IF;
+						ELSE
+							IF k < 7682 THEN
+								IF k = 7673 THEN
+									RETURN ROW(125::smallint, 'LI'::text, 423::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[68]\d{8}|(?:[2378]\d|90)\d{5})$'::text, '^((?:(1001)|0))'::text, NULL::text[], 1::smallint, 3::smallint, NULL::text, NULL::text, 640::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7675 THEN
+									RETURN ROW(126::smallint, 'LK'::text, 94::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[1-9]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 7682 THEN
+									RETURN ROW(127::smallint, 'LR'::text, 231::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[2457]\d|33|88)\d{7}|(?:2\d|[4-6])\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 896::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7683 THEN
+									RETURN ROW(128::smallint, 'LS'::text, 266::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[256]\d\d|800)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					ELSE
+						IF k < 7765 THEN
+							IF k < 7686 THEN
+								IF k = 7684 THEN
+									RETURN ROW(129::smallint, 'LT'::text, 370::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[3469]\d|52|[78]0)\d{6})$'::text, '^((?:[08]))'::text, NULL::text[], 0::smallint, 257::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7685 THEN
+									RETURN ROW(130::smallint, 'LU'::text, 352::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:35[013-9]\d{4,8}|6\d{8}|35\d{2,4}|(?:[2457-9]\d|3[0-46-9])\d{2,9})$'::text, '^((?:(15(?:0[06]|1[12]|[35]5|4[04]|6[26]|77|88|99)\d)))'::text, NULL::text[], 1::smallint, 2::smallint, NULL::text, NULL::text, 4080::bigint, 4::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 7686 THEN
+									RETURN ROW(131::smallint, 'LV'::text, 371::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[268]\d|78|90)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7689 THEN
+									RETURN ROW(132::smallint, 'LY'::text, 218::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[2-9]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 7768 THEN
+								IF k = 7765 THEN
+									RETURN ROW(133::smallint, 'MA'::text, 212::smallint, 0::smallint, 2::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[5-8]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, '^(?:[5-8])'::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, ARRAY['^(?:5(?:(?:18|4[0679]|5[03])\d|2(?:[0-25-79]\d|3[1-578]|4[02-46-8]|8[0235-9])|3(?:[0-47]\d|5[02-9]|6[02-8]|8[014-9]|9[3-9]))\d{5})$', '^(?:(?:6(?:[0-79]\d|8[0-247-9])|7(?:[016-8]\d|2[0-8]|3[01]|5[0-5]))\d{6})$', '^(?:80[0-7]\d{6})$', '^(?:89\d{7})$', NULL, NULL, NULL, NULL, '^(?:(?:592(?:4[0-2]|93)|80[89]\d\d)\d{4})$', NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7767 THEN
+									RETURN ROW(134::smallint, 'MC'::text, 377::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[3489]|[67]\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 7768 THEN
+									RETURN ROW(135::smallint, 'MD'::text, 373::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[235-7]\d|[89]0)\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7769 THEN
+									RETURN ROW(136::smallint, 'ME'::text, 382::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:20|[3-79]\d)\d{6}|80\d{6,7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					END IF;
+				ELSE
+					IF k < 7779 THEN
+						IF k < 7775 THEN
+							IF k = 7770 THEN
+								RETURN ROW(137::smallint, 'MF'::text, 590::smallint, 2::smallint, 3::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:7090\d{5}|(?:[56]9|[89]\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, ARRAY['^(?:(?:59(?:0(?:0[079]|[14]3|[27][79]|3[03-7]|5[0-268]|87)|87\d)|80[6-9]\d\d)\d{4})$', '^(?:(?:69(?:0\d\d|1(?:2[2-9]|3[0-5]))|7090[0-4])\d{4})$', '^(?:80[0-5]\d{6})$', '^(?:8[129]\d{7})$', NULL, NULL, NULL, NULL, '^(?:9(?:(?:39[5-7]|76[018])\d|475[0-6])\d{4})$', NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 7771 THEN
+								RETURN ROW(138::smallint, 'MG'::text, 261::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[23]\d{8})$'::text, '^((?:([24-9]\d{6})$|0))'::text, NULL::text[], 1::smallint, 1013::smallint, NULL::text, '20$1'::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 7772 THEN
+								RETURN ROW(139::smallint, 'MH'::text, 692::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['011']::text[], '^(?:329\d{4}|(?:[256]\d|45)\d{5})$'::text, NULL::text, ARRAY['1']::text[], 0::smallint, 2::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+						ELSE
+							IF k < 7777 THEN
+								IF k = 7775 THEN
+									RETURN ROW(140::smallint, 'MK'::text, 389::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[2-578]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7776 THEN
+									RETURN ROW(141::smallint, 'ML'::text, 223::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[24-9]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 7777 THEN
+									RETURN ROW(142::smallint, 'MM'::text, 95::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:1\d{5,7}|95\d{6}|(?:[4-7]|9[0-46-9])\d{6,8}|(?:2|8\d)\d{5,8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1984::bigint, 6::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7778 THEN
+									RETURN ROW(143::smallint, 'MN'::text, 976::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['001']::text[], '^(?:[12]\d{7,9}|[5-9]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1792::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					ELSE
+						IF k < 7783 THEN
+							IF k < 7781 THEN
+								IF k = 7779 THEN
+									RETURN ROW(144::smallint, 'MO'::text, 853::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:0800\d{3}|(?:28|[68]\d)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 384::bigint, 7::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7780 THEN
+									RETURN ROW(145::smallint, 'MP'::text, 1::smallint, 16::smallint, 25::smallint, false::boolean, NULL::text, ARRAY['011']::text[], '^(?:[58]\d{9}|(?:67|90)0\d{7})$'::text, '^((?:([2-9]\d{6})$|1))'::text, NULL::text[], 1::smallint, 1022::smallint, '^(?:670)'::text, '670$1'::text, 1024::bigint, 10::smallint, 10::smallint, ARRAY['^(?:670(?:2(?:3[3-7]|56|8[4-8])|32[1-38]|4(?:33|8[348])|5(?:32|55|88)|6(?:64|70|82)|78[3589]|8[3-9]8|989)\d{4})$', NULL, '^(?:8(?:00|33|44|55|66|77|88)[2-9]\d{6})$', '^(?:900[2-9]\d{6})$', '^(?:52(?:3(?:[2-46-9][02-9]\d|5(?:[02-46-9]\d|5[0-46-9]))|4(?:[2-478][02-9]\d|5(?:[034]\d|2[024-9]|5[0-46-9])|6(?:0[1-9]|[2-9]\d)|9(?:[05-9]\d|2[0-5]|49)))\d{4}|52[34][2-9]1[02-9]\d{4}|5(?:00|2[125-9]|3[23]|44|66|77|88)[2-9]\d{6})$', NULL, NULL, NULL, NULL, NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 7781 THEN
+									RETURN ROW(146::smallint, 'MQ'::text, 596::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:7091\d{5}|(?:[56]9|[89]\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7782 THEN
+									RETURN ROW(147::smallint, 'MR'::text, 222::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[2-4]\d\d|800)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 7785 THEN
+								IF k = 7783 THEN
+									RETURN ROW(148::smallint, 'MS'::text, 1::smallint, 17::smallint, 25::smallint, false::boolean, NULL::text, ARRAY['011']::text[], '^(?:(?:[58]\d\d|664|900)\d{7})$'::text, '^((?:([34]\d{6})$|1))'::text, NULL::text[], 1::smallint, 26::smallint, '^(?:664)'::text, '664$1'::text, 1024::bigint, 10::smallint, 10::smallint, ARRAY['^(?:6644(?:1[0-3]|91)\d{4})$', '^(?:664(?:3(?:49|9[1-6])|49[2-6])\d{4})$', '^(?:8(?:00|33|44|55|66|77|88)[2-9]\d{6})$', '^(?:900[2-9]\d{6})$', '^(?:52(?:3(?:[2-46-9][02-9]\d|5(?:[02-46-9]\d|5[0-46-9]))|4(?:[2-478][02-9]\d|5(?:[034]\d|2[024-9]|5[0-46-9])|6(?:0[1-9]|[2-9]\d)|9(?:[05-9]\d|2[0-5]|49)))\d{4}|52[34][2-9]1[02-9]\d{4}|5(?:00|2[125-9]|3[23]|44|66|77|88)[2-9]\d{6})$', NULL, NULL, NULL, NULL, NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7784 THEN
+									RETURN ROW(149::smallint, 'MT'::text, 356::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:3550\d{4}|(?:[2579]\d\d|800)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 7785 THEN
+									RETURN ROW(150::smallint, 'MU'::text, 230::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:0(?:0|[24-7]0|3[03]))'::text, NULL::text[], '^(?:(?:[57]|8\d\d)\d{7}|[2-468]\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1408::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7786 THEN
+									RETURN ROW(151::smallint, 'MV'::text, 960::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:0(?:0|19))'::text, NULL::text[], '^(?:(?:800|9[0-57-9]\d)\d{7}|[34679]\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1152::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					END IF;
+				END IF;
+			ELSE
+				IF k < 7890 THEN
+					IF k < 7870 THEN
+						IF k < 7790 THEN
+							IF k = 7787 THEN
+								RETURN ROW(152::smallint, 'MW'::text, 265::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[1289]\d|31|77)\d{7}|1\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 640::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 7788 THEN
+								RETURN ROW(153::smallint, 'MX'::text, 52::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:0[09])'::text, NULL::text[], '^(?:[2-9]\d{9})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1024::bigint, 10::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 7789 THEN
+								RETURN ROW(154::smallint, 'MY'::text, 60::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:1\d{8,9}|(?:3\d|[4-9])\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1792::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+						ELSE
+							IF k < 7867 THEN
+								IF k = 7790 THEN
+									RETURN ROW(155::smallint, 'MZ'::text, 258::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:2|8\d)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7865 THEN
+									RETURN ROW(156::smallint, 'NA'::text, 264::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[68]\d{7,8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 7867 THEN
+									RETURN ROW(157::smallint, 'NC'::text, 687::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:050|[2-57-9]\d\d)\d{3})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 64::bigint, 6::smallint, 6::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7869 THEN
+									RETURN ROW(158::smallint, 'NE'::text, 227::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[027-9]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					ELSE
+						IF k < 7879 THEN
+							IF k < 7873 THEN
+								IF k = 7870 THEN
+									RETURN ROW(159::smallint, 'NF'::text, 672::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[13]\d{5})$'::text, '^((?:([0-258]\d{4})$))'::text, NULL::text[], 1::smallint, 295::smallint, NULL::text, '3$1'::text, 64::bigint, 6::smallint, 6::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7871 THEN
+									RETURN ROW(160::smallint, 'NG'::text, 234::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['009']::text[], '^(?:(?:20|9\d)\d{8}|[78]\d{9,13})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 31744::bigint, 10::smallint, 14::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 7873 THEN
+									RETURN ROW(161::smallint, 'NI'::text, 505::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:1800|[25-8]\d{3})\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7876 THEN
+									RETURN ROW(162::smallint, 'NL'::text, 31::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[124-7]\d\d|3(?:[02-9]\d|1[0-8]))\d{6}|8\d{6,9}|9\d{6,10}|1\d{4,5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 4064::bigint, 5::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 7882 THEN
+								IF k = 7879 THEN
+									RETURN ROW(163::smallint, 'NO'::text, 47::smallint, 0::smallint, 2::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:0|[2-9]\d{3})\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, '^(?:[02-689]|7[0-8])'::text, NULL::text, 288::bigint, 5::smallint, 8::smallint, ARRAY['^(?:(?:2[1-4]|3[1-3578]|5[1-35-7]|6[1-46-9]|7[0-8])\d{6})$', '^(?:45(?:[0-24-9]\d|3[0-57-9])\d{4}|(?:4[016-8]|9\d)\d{6})$', '^(?:80[01]\d{5})$', '^(?:82[09]\d{5})$', '^(?:880\d{5})$', '^(?:81[23]\d{5})$', '^(?:(?:0[235-9]|81(?:0(?:0[7-9]|1\d)|5\d\d))\d{3})$', NULL, '^(?:85[0-5]\d{5})$', '^(?:810(?:0[0-6]|[2-8]\d)\d{3})$']::text[], ARRAY[256, 256, 256, 256, 256, 256, 0, 0, 256, 256]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7880 THEN
+									RETURN ROW(164::smallint, 'NP'::text, 977::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:1\d|9)\d{9}|[1-9]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 3328::bigint, 8::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 7882 THEN
+									RETURN ROW(165::smallint, 'NR'::text, 674::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:222|444|(?:55|8\d)\d|666|777|999)\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7885 THEN
+									RETURN ROW(166::smallint, 'NU'::text, 683::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[4-7]|888\d)\d{3})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 144::bigint, 4::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					END IF;
+				ELSE
+					IF k < 8076 THEN
+						IF k < 8070 THEN
+							IF k < 8065 THEN
+								IF k = 7890 THEN
+									RETURN ROW(167::smallint, 'NZ'::text, 64::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:0(?:0|161))'::text, NULL::text[], '^(?:[1289]\d{9}|50\d{5}(?:\d{2,3})?|[27-9]\d{7,8}|(?:[34]\d|6[0-35-9])\d{6}|8\d{4,6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 2016::bigint, 5::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7977 THEN
+									RETURN ROW(168::smallint, 'OM'::text, 968::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:1505|[279]\d{3}|500)\d{4}|800\d{5,6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 896::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 8065 THEN
+									RETURN ROW(169::smallint, 'PA'::text, 507::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:00800|8\d{3})\d{6}|[68]\d{7}|[1-57-9]\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 3456::bigint, 7::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 8069 THEN
+									RETURN ROW(170::smallint, 'PE'::text, 51::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:00|19(?:1[124]|77|90)00)'::text, NULL::text[], '^(?:(?:[14-8]|9\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 8072 THEN
+								IF k = 8070 THEN
+									RETURN ROW(171::smallint, 'PF'::text, 689::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:4\d{5}(?:\d{2})?|8\d{7,8})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 832::bigint, 6::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 8071 THEN
+									RETURN ROW(172::smallint, 'PG'::text, 675::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:00|140[1-3])'::text, NULL::text[], '^(?:(?:180|[78]\d{3})\d{4}|(?:[2-589]\d|64)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 384::bigint, 7::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 8072 THEN
+									RETURN ROW(173::smallint, 'PH'::text, 63::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[2-7]|9\d)\d{8}|2\d{5}|(?:1800|8)\d{7,9})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 16192::bigint, 6::smallint, 13::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 8075 THEN
+									RETURN ROW(174::smallint, 'PK'::text, 92::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:122\d{6}|[24-8]\d{10,11}|9(?:[013-9]\d{8,10}|2(?:[01]\d\d|2(?:[06-8]\d|1[01]))\d{7})|(?:[2-8]\d{3}|92(?:[0-7]\d|8[1-9]))\d{6}|[24-9]\d{8}|[89]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 7936::bigint, 8::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					ELSE
+						IF k < 8084 THEN
+							IF k < 8082 THEN
+								IF k = 8076 THEN
+									RETURN ROW(175::smallint, 'PL'::text, 48::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:6|8\d\d)\d{7}|[1-9]\d{6}(?:\d{2})?|[26]\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1984::bigint, 6::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 8077 THEN
+									RETURN ROW(176::smallint, 'PM'::text, 508::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[78]\d{8}|[2-9]\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 576::bigint, 6::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 8082 THEN
+									RETURN ROW(177::smallint, 'PR'::text, 1::smallint, 18::smallint, 25::smallint, false::boolean, NULL::text, ARRAY['011']::text[], '^(?:(?:[589]\d\d|787)\d{7})$'::text, NULL::text, ARRAY['1']::text[], 0::smallint, 2::smallint, '^(?:787|939)'::text, NULL::text, 1024::bigint, 10::smallint, 10::smallint, ARRAY['^(?:(?:787|939)[2-9]\d{6})$', NULL, '^(?:8(?:00|33|44|55|66|77|88)[2-9]\d{6})$', '^(?:900[2-9]\d{6})$', '^(?:52(?:3(?:[2-46-9][02-9]\d|5(?:[02-46-9]\d|5[0-46-9]))|4(?:[2-478][02-9]\d|5(?:[034]\d|2[024-9]|5[0-46-9])|6(?:0[1-9]|[2-9]\d)|9(?:[05-9]\d|2[0-5]|49)))\d{4}|52[34][2-9]1[02-9]\d{4}|5(?:00|2[125-9]|3[23]|44|66|77|88)[2-9]\d{6})$', NULL, NULL, NULL, NULL, NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 8083 THEN
+									RETURN ROW(178::smallint, 'PS'::text, 970::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[2489]2\d{6}|(?:1\d|5)\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1792::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 8089 THEN
+								IF k = 8084 THEN
+									RETURN ROW(179::smallint, 'PT'::text, 351::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:1693\d{5}|(?:[26-9]\d|30)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 8087 THEN
+									RETURN ROW(180::smallint, 'PW'::text, 680::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:01[12])'::text, NULL::text[], '^(?:(?:[24-8]\d\d|345|900)\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 8089 THEN
+									RETURN ROW(181::smallint, 'PY'::text, 595::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[36-8]\d{5,8}|4\d{6,8}|59\d{6}|9\d{5,10}|(?:2\d|5[0-8])\d{6,7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 4032::bigint, 6::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 8165 THEN
+									RETURN ROW(182::smallint, 'QA'::text, 974::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:800\d{4}|(?:2|800)\d{6}|(?:0080|[3-7])\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 2944::bigint, 7::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					END IF;
+				END IF;
+			END IF;
+		ELSE
+			IF k < 8474 THEN
+				IF k < 8376 THEN
+					IF k < 8367 THEN
+						IF k < 8285 THEN
+							IF k = 8269 THEN
+								RETURN ROW(183::smallint, 'RE'::text, 262::smallint, 0::smallint, 2::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:709\d{6}|(?:26|[689]\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, ARRAY['^(?:2631[0-6]\d{4}|26(?:2\d|30|88)\d{5})$', '^(?:(?:69(?:2\d\d|3(?:[06][0-6]|1[0-3]|2[0-2]|3[0-39]|4\d|5[0-5]|7[0-37]|8[0-8]|9[0-479]))|7092[0-3])\d{4})$', '^(?:80\d{7})$', '^(?:89[1-37-9]\d{6})$', NULL, NULL, NULL, NULL, '^(?:9(?:399[0-3]|479[0-6]|76(?:2[278]|3[0-37]))\d{4})$', '^(?:8(?:1[019]|2[0156]|84|90)\d{6})$']::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 8279 THEN
+								RETURN ROW(184::smallint, 'RO'::text, 40::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[2378]\d|90)\d{7}|[23]\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 576::bigint, 6::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 8283 THEN
+								RETURN ROW(185::smallint, 'RS'::text, 381::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:38[02-9]\d{6,9}|6\d{7,9}|90\d{4,8}|38\d{5,6}|(?:7\d\d|800)\d{3,9}|(?:[12]\d|3[0-79])\d{5,10})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 8128::bigint, 6::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+						ELSE
+							IF k < 8365 THEN
+								IF k = 8285 THEN
+									RETURN ROW(186::smallint, 'RU'::text, 7::smallint, 0::smallint, 2::smallint, true::boolean, NULL::text, ARRAY['810']::text[], '^(?:8\d{13}|[347-9]\d{9})$'::text, NULL::text, ARRAY['8']::text[], 0::smallint, 256::smallint, '^(?:[3489])'::text, NULL::text, 17408::bigint, 10::smallint, 14::smallint, ARRAY['^(?:(?:3(?:0[12]|36|4[1-35-79]|5[1-3]|65|8[1-58]|9[0145])|4(?:01|1[1356]|2[13467]|7[1-5]|8[1-7]|9[1-689])|8(?:1[1-8]|2[01]|3[13-6]|4[0-8]|5[15-7]|6[0-35-79]|7[1-37-9]))\d{7})$', '^(?:9(?:[0-24-9]\d{4}|3(?:0(?:0(?:05|[124579]\d|3[0-7]|6[0-49]|8[04-9])|[1-9]\d\d)|[1-9]\d{3}))\d{4})$', '^(?:8(?:0[04]|108\d{3})\d{7})$', '^(?:80[39]\d{7})$', '^(?:808\d{7})$', NULL, NULL, NULL, NULL, NULL]::text[], ARRAY[1024, 1024, 0, 1024, 1024, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 8287 THEN
+									RETURN ROW(187::smallint, 'RW'::text, 250::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:06|[27]\d\d|[89]00)\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 8365 THEN
+									RETURN ROW(188::smallint, 'SA'::text, 966::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[15]\d|800|92)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1536::bigint, 9::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 8366 THEN
+									RETURN ROW(189::smallint, 'SB'::text, 677::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:0[01])'::text, NULL::text[], '^(?:[6-9]\d{6}|[1-6]\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 160::bigint, 5::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					ELSE
+						IF k < 8372 THEN
+							IF k < 8369 THEN
+								IF k = 8367 THEN
+									RETURN ROW(190::smallint, 'SC'::text, 248::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:010|0[0-2])'::text, NULL::text[], '^(?:(?:[2489]\d|64)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 8368 THEN
+									RETURN ROW(191::smallint, 'SD'::text, 249::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[19]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 8369 THEN
+									RETURN ROW(192::smallint, 'SE'::text, 46::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[26]\d\d|9)\d{9}|[1-9]\d{8}|[1-689]\d{7}|[1-4689]\d{6}|2\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 6080::bigint, 6::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 8371 THEN
+									RETURN ROW(193::smallint, 'SG'::text, 65::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:0[0-3]\d)'::text, NULL::text[], '^(?:(?:(?:1\d|8)\d\d|7000)\d{7}|[3689]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 3328::bigint, 8::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 8374 THEN
+								IF k = 8372 THEN
+									RETURN ROW(194::smallint, 'SH'::text, 290::smallint, 0::smallint, 2::smallint, false::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[2569]\d|8)\d{3})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, '^(?:[2569])'::text, NULL::text, 48::bigint, 4::smallint, 5::smallint, ARRAY['^(?:2(?:[0-57-9]\d|6[4-9])\d\d)$', '^(?:[569]\d{4})$', NULL, NULL, NULL, NULL, NULL, NULL, '^(?:262\d\d)$', NULL]::text[], ARRAY[0, 32, 0, 0, 0, 0, 0, 0, 32, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 8373 THEN
+									RETURN ROW(195::smallint, 'SI'::text, 386::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:00|10(?:22|66|88|99))'::text, NULL::text[], '^(?:[1-7]\d{7}|8\d{4,7}|90\d{4,6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 480::bigint, 5::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 8374 THEN
+									RETURN ROW(196::smallint, 'SJ'::text, 47::smallint, 1::smallint, 2::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:0\d{4}|(?:[489]\d|79)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, '^(?:79)'::text, NULL::text, 288::bigint, 5::smallint, 8::smallint, ARRAY['^(?:79\d{6})$', '^(?:45(?:[0-24-9]\d|3[0-57-9])\d{4}|(?:4[016-8]|9\d)\d{6})$', '^(?:80[01]\d{5})$', '^(?:82[09]\d{5})$', '^(?:880\d{5})$', '^(?:81[23]\d{5})$', '^(?:(?:0[235-9]|81(?:0(?:0[7-9]|1\d)|5\d\d))\d{3})$', NULL, '^(?:85[0-5]\d{5})$', '^(?:810(?:0[0-6]|[2-8]\d)\d{3})$']::text[], ARRAY[256, 256, 256, 256, 256, 256, 0, 0, 256, 256]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 8375 THEN
+									RETURN ROW(197::smallint, 'SK'::text, 421::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[2-689]\d{8}|[2-59]\d{6}|[2-5]\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 704::bigint, 6::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					END IF;
+				ELSE
+					IF k < 8388 THEN
+						IF k < 8382 THEN
+							IF k < 8378 THEN
+								IF k = 8376 THEN
+									RETURN ROW(198::smallint, 'SL'::text, 232::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[237-9]\d|66)\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 8377 THEN
+									RETURN ROW(199::smallint, 'SM'::text, 378::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:0549|[5-7]\d)\d{6})$'::text, '^((?:([89]\d{5})$))'::text, NULL::text[], 1::smallint, 768::smallint, NULL::text, '0549$1'::text, 1280::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 8378 THEN
+									RETURN ROW(200::smallint, 'SN'::text, 221::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[378]\d|93)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 8379 THEN
+									RETURN ROW(201::smallint, 'SO'::text, 252::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[346-9]\d{8}|[12679]\d{7}|[1-5]\d{6}|[1348]\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 960::bigint, 6::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 8384 THEN
+								IF k = 8382 THEN
+									RETURN ROW(202::smallint, 'SR'::text, 597::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[2-5]|[6-9]\d)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 192::bigint, 6::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 8383 THEN
+									RETURN ROW(203::smallint, 'SS'::text, 211::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[19]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 8384 THEN
+									RETURN ROW(204::smallint, 'ST'::text, 239::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:22|9\d)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 8386 THEN
+									RETURN ROW(205::smallint, 'SV'::text, 503::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[25-7]\d{7}|(?:80\d|900)\d{4}(?:\d{4})?)$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 2432::bigint, 7::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					ELSE
+						IF k < 8467 THEN
+							IF k < 8390 THEN
+								IF k = 8388 THEN
+									RETURN ROW(206::smallint, 'SX'::text, 1::smallint, 19::smallint, 25::smallint, false::boolean, NULL::text, ARRAY['011']::text[], '^(?:7215\d{6}|(?:[58]\d\d|900)\d{7})$'::text, '^((?:(5\d{6})$|1))'::text, NULL::text[], 1::smallint, 34::smallint, '^(?:721)'::text, '721$1'::text, 1024::bigint, 10::smallint, 10::smallint, ARRAY['^(?:7215(?:4[2-8]|8[39]|9[056])\d{4})$', '^(?:7215(?:1[02]|2\d|5[034679]|8[0-24-8])\d{4})$', '^(?:8(?:00|33|44|55|66|77|88)[2-9]\d{6})$', '^(?:900[2-9]\d{6})$', '^(?:52(?:3(?:[2-46-9][02-9]\d|5(?:[02-46-9]\d|5[0-46-9]))|4(?:[2-478][02-9]\d|5(?:[034]\d|2[024-9]|5[0-46-9])|6(?:0[1-9]|[2-9]\d)|9(?:[05-9]\d|2[0-5]|49)))\d{4}|52[34][2-9]1[02-9]\d{4}|5(?:00|2[125-9]|3[23]|44|66|77|88)[2-9]\d{6})$', NULL, NULL, NULL, NULL, NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 8389 THEN
+									RETURN ROW(207::smallint, 'SY'::text, 963::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[1-359]\d{8}|[1-5]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 8390 THEN
+									RETURN ROW(208::smallint, 'SZ'::text, 268::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:0800\d{4}|(?:[237]\d|900)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 8465 THEN
+									RETURN ROW(209::smallint, 'TA'::text, 290::smallint, 1::smallint, 2::smallint, false::boolean, NULL::text, ARRAY['00']::text[], '^(?:8\d{3})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, '^(?:8)'::text, NULL::text, 16::bigint, 4::smallint, 4::smallint, ARRAY['^(?:8\d{3})$', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 8471 THEN
+								IF k = 8467 THEN
+									RETURN ROW(210::smallint, 'TC'::text, 1::smallint, 20::smallint, 25::smallint, false::boolean, NULL::text, ARRAY['011']::text[], '^(?:(?:[58]\d\d|649|900)\d{7})$'::text, '^((?:([2-479]\d{6})$|1))'::text, NULL::text[], 1::smallint, 670::smallint, '^(?:649)'::text, '649$1'::text, 1024::bigint, 10::smallint, 10::smallint, ARRAY['^(?:649(?:266|712|9(?:4\d|50))\d{4})$', '^(?:649(?:2(?:3[129]|4[1-79])|3\d\d|4[34][1-3])\d{4})$', '^(?:8(?:00|33|44|55|66|77|88)[2-9]\d{6})$', '^(?:900[2-9]\d{6})$', '^(?:52(?:3(?:[2-46-9][02-9]\d|5(?:[02-46-9]\d|5[0-46-9]))|4(?:[2-478][02-9]\d|5(?:[034]\d|2[024-9]|5[0-46-9])|6(?:0[1-9]|[2-9]\d)|9(?:[05-9]\d|2[0-5]|49)))\d{4}|52[34][2-9]1[02-9]\d{4}|5(?:00|2[125-9]|3[23]|44|66|77|88)[2-9]\d{6})$', NULL, NULL, NULL, '^(?:649(?:71[01]|966)\d{4})$', NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 8468 THEN
+									RETURN ROW(211::smallint, 'TD'::text, 235::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00', '16']::text[], '^(?:(?:22|[3689]\d|77)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 8471 THEN
+									RETURN ROW(212::smallint, 'TG'::text, 228::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[279]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 8472 THEN
+									RETURN ROW(213::smallint, 'TH'::text, 66::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:00[1-9])'::text, NULL::text[], '^(?:(?:001800|[2-57]|[689]\d)\d{7}|1\d{7,9})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 9984::bigint, 8::smallint, 13::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					END IF;
+				END IF;
+			ELSE
+				IF k < 8590 THEN
+					IF k < 8484 THEN
+						IF k < 8477 THEN
+							IF k = 8474 THEN
+								RETURN ROW(214::smallint, 'TJ'::text, 992::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['810']::text[], '^(?:(?:[0-57-9]\d|66)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 8475 THEN
+								RETURN ROW(215::smallint, 'TK'::text, 690::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[2-47]\d{3,6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 240::bigint, 4::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 8476 THEN
+								RETURN ROW(216::smallint, 'TL'::text, 670::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:7\d{7}|(?:[2-47]\d|[89]0)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 384::bigint, 7::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+						ELSE
+							IF k < 8479 THEN
+								IF k = 8477 THEN
+									RETURN ROW(217::smallint, 'TM'::text, 993::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['810']::text[], '^(?:[1-7]\d{7})$'::text, NULL::text, ARRAY['8']::text[], 0::smallint, 256::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 8478 THEN
+									RETURN ROW(218::smallint, 'TN'::text, 216::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[2-57-9]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 8479 THEN
+									RETURN ROW(219::smallint, 'TO'::text, 676::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:0800|(?:[5-8]\d\d|999)\d)\d{3}|[2-8]\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 160::bigint, 5::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 8482 THEN
+									RETURN ROW(220::smallint, 'TR'::text, 90::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:4\d{6}|8\d{11,12}|(?:[2-58]\d\d|900)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 13440::bigint, 7::smallint, 13::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					ELSE
+						IF k < 8565 THEN
+							IF k < 8487 THEN
+								IF k = 8484 THEN
+									RETURN ROW(221::smallint, 'TT'::text, 1::smallint, 21::smallint, 25::smallint, false::boolean, NULL::text, ARRAY['011']::text[], '^(?:(?:[58]\d\d|900)\d{7})$'::text, '^((?:([2-46-8]\d{6})$|1))'::text, NULL::text[], 1::smallint, 478::smallint, '^(?:868)'::text, '868$1'::text, 1024::bigint, 10::smallint, 10::smallint, ARRAY['^(?:868(?:2(?:01|1[5-9]|[23]\d|4[0-2])|6(?:0[7-9]|1[02-8]|2[1-9]|[3-69]\d|7[0-79])|82[124])\d{4})$', '^(?:868(?:(?:2[5-9]|3\d)\d|4(?:3[0-6]|[6-9]\d)|6(?:20|78|8\d)|7(?:0[1-9]|1[02-9]|[2-9]\d))\d{4})$', '^(?:868800\d{4}|8(?:00|33|44|55|66|77|88)[2-9]\d{6})$', '^(?:900[2-9]\d{6})$', '^(?:52(?:3(?:[2-46-9][02-9]\d|5(?:[02-46-9]\d|5[0-46-9]))|4(?:[2-478][02-9]\d|5(?:[034]\d|2[024-9]|5[0-46-9])|6(?:0[1-9]|[2-9]\d)|9(?:[05-9]\d|2[0-5]|49)))\d{4}|52[34][2-9]1[02-9]\d{4}|5(?:00|2[125-9]|3[23]|44|66|77|88)[2-9]\d{6})$', '^(?:868619\d{4})$', NULL, NULL, NULL, NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 8486 THEN
+									RETURN ROW(222::smallint, 'TV'::text, 688::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:2|7\d\d|90)\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 224::bigint, 5::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 8487 THEN
+									RETURN ROW(223::smallint, 'TW'::text, 886::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:0(?:0[25-79]|19))'::text, NULL::text[], '^(?:[2-689]\d{8}|7\d{9,10}|[2-8]\d{7}|2\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 3968::bigint, 7::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 8490 THEN
+									RETURN ROW(224::smallint, 'TZ'::text, 255::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:00[056])'::text, NULL::text[], '^(?:(?:[25-8]\d|41|90)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 8583 THEN
+								IF k = 8565 THEN
+									RETURN ROW(225::smallint, 'UA'::text, 380::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[89]\d{9}|[3-9]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1536::bigint, 9::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 8571 THEN
+									RETURN ROW(226::smallint, 'UG'::text, 256::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:00[057])'::text, NULL::text[], '^(?:800\d{6}|(?:[29]0|[347]\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 8583 THEN
+									RETURN ROW(227::smallint, 'US'::text, 1::smallint, 0::smallint, 25::smallint, false::boolean, NULL::text, ARRAY['011']::text[], '^(?:[2-9]\d{9}|3\d{6})$'::text, NULL::text, ARRAY['1']::text[], 0::smallint, 2::smallint, NULL::text, NULL::text, 1024::bigint, 10::smallint, 10::smallint, ARRAY['^(?:983[2-57-9]\d{6}|(?:2(?:0[1-35-9]|1[02-9]|2[03-57-9]|3[1459]|4[08]|5[1-46]|6[0279]|7[02469]|8[13])|3(?:0[1-57-9]|1[02-9]|2[013-79]|3[0-24679]|4[167]|5[0-3]|6[01349]|8[056])|4(?:0[124-9]|1[02-579]|2[3-5]|3[0245]|4[023578]|58|6[349]|7[02589]|8[04])|5(?:0[1-57-9]|1[0235-8]|20|3[0149]|4[01]|5[179]|6[1-47]|7[0-5]|8[0256])|6(?:0[1-35-9]|1[024-9]|2[03689]|3[016]|4[0156]|5[01679]|6[0-279]|78|8[0-269])|7(?:0[1-46-8]|1[2-9]|2[04-8]|3[0-2478]|4[0378]|5[47]|6[02359]|7[0-59]|8[156])|8(?:0[1-68]|1[02-8]|2[0168]|3[0-2589]|4[03578]|5[046-9]|6[02-5]|7[028])|9(?:0[1346-9]|1[02-9]|2[0589]|3[0146-8]|4[01357-9]|5[12469]|7[0-3589]|8[04-69]))[2-9]\d{6})$', NULL, '^(?:8(?:00|33|44|55|66|77|88)[2-9]\d{6})$', '^(?:900[2-9]\d{6})$', '^(?:52(?:3(?:[2-46-9][02-9]\d|5(?:[02-46-9]\d|5[0-46-9]))|4(?:[2-478][02-9]\d|5(?:[034]\d|2[024-9]|5[0-46-9])|6(?:0[1-9]|[2-9]\d)|9(?:[05-9]\d|2[0-5]|49)))\d{4}|52[34][2-9]1[02-9]\d{4}|5(?:00|2[125-9]|3[23]|44|66|77|88)[2-9]\d{6})$', NULL, NULL, NULL, NULL, NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 8589 THEN
+									RETURN ROW(228::smallint, 'UY'::text, 598::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:0(?:0|1[3-9]\d))'::text, NULL::text[], '^(?:0004\d{2,9}|[1249]\d{7}|2\d{3,4}|(?:[49]\d|80)\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 16368::bigint, 4::smallint, 13::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					END IF;
+				ELSE
+					IF k < 8770 THEN
+						IF k < 8671 THEN
+							IF k < 8667 THEN
+								IF k = 8590 THEN
+									RETURN ROW(229::smallint, 'UZ'::text, 998::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:20|33|[5-9]\d)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 8665 THEN
+									RETURN ROW(230::smallint, 'VA'::text, 39::smallint, 1::smallint, 2::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:0\d{5,10}|3[0-8]\d{7,10}|55\d{8}|8\d{5}(?:\d{2,4})?|(?:1\d|39)\d{7,8})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, '^(?:06698)'::text, NULL::text, 8128::bigint, 6::smallint, 12::smallint, ARRAY['^(?:06698\d{1,6})$', '^(?:3[1-9]\d{8}|3[2-9]\d{7})$', '^(?:80(?:0\d{3}|3)\d{3})$', '^(?:(?:0878\d{3}|89(?:2\d|3[04]|4(?:[0-4]|[5-9]\d\d)|5[0-4]))\d\d|(?:1(?:44|6[346])|89(?:38|5[5-9]|9))\d{6})$', '^(?:1(?:78\d|99)\d{6})$', '^(?:3[2-8]\d{9,10})$', NULL, NULL, '^(?:55\d{8})$', '^(?:84(?:[08]\d{3}|[17])\d{3})$']::text[], ARRAY[4032, 1536, 576, 1856, 1536, 6144, 0, 0, 1024, 576]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 8667 THEN
+									RETURN ROW(231::smallint, 'VC'::text, 1::smallint, 22::smallint, 25::smallint, false::boolean, NULL::text, ARRAY['011']::text[], '^(?:(?:[58]\d\d|784|900)\d{7})$'::text, '^((?:([2-7]\d{6})$|1))'::text, NULL::text[], 1::smallint, 254::smallint, '^(?:784)'::text, '784$1'::text, 1024::bigint, 10::smallint, 10::smallint, ARRAY['^(?:784(?:266|3(?:6[6-9]|7\d|8[0-6])|4(?:38|5[0-36-8]|8[0-8])|5(?:55|7[0-2]|93)|638|784)\d{4})$', '^(?:784(?:4(?:3[0-5]|5[45]|89|9[0-8])|5(?:2[6-9]|3[0-4])|720)\d{4})$', '^(?:8(?:00|33|44|55|66|77|88)[2-9]\d{6})$', '^(?:900[2-9]\d{6})$', '^(?:52(?:3(?:[2-46-9][02-9]\d|5(?:[02-46-9]\d|5[0-46-9]))|4(?:[2-478][02-9]\d|5(?:[034]\d|2[024-9]|5[0-46-9])|6(?:0[1-9]|[2-9]\d)|9(?:[05-9]\d|2[0-5]|49)))\d{4}|52[34][2-9]1[02-9]\d{4}|5(?:00|2[125-9]|3[23]|44|66|77|88)[2-9]\d{6})$', NULL, NULL, NULL, '^(?:78451[0-2]\d{4})$', NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 8669 THEN
+									RETURN ROW(232::smallint, 'VE'::text, 58::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[68]00\d{7}|(?:[24]\d|[59]0)\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1024::bigint, 10::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 8678 THEN
+								IF k = 8671 THEN
+									RETURN ROW(233::smallint, 'VG'::text, 1::smallint, 23::smallint, 25::smallint, false::boolean, NULL::text, ARRAY['011']::text[], '^(?:(?:284|[58]\d\d|900)\d{7})$'::text, '^((?:([2-578]\d{6})$|1))'::text, NULL::text[], 1::smallint, 446::smallint, '^(?:284)'::text, '284$1'::text, 1024::bigint, 10::smallint, 10::smallint, ARRAY['^(?:284(?:229|4(?:22|9[45])|774|8(?:52|6[459]))\d{4})$', '^(?:284(?:245|3(?:0[0-3]|4[0-7]|68|9[34])|4(?:4[0-6]|68|9[69])|5(?:4[0-7]|68|9[69]))\d{4})$', '^(?:8(?:00|33|44|55|66|77|88)[2-9]\d{6})$', '^(?:900[2-9]\d{6})$', '^(?:52(?:3(?:[2-46-9][02-9]\d|5(?:[02-46-9]\d|5[0-46-9]))|4(?:[2-478][02-9]\d|5(?:[034]\d|2[024-9]|5[0-46-9])|6(?:0[1-9]|[2-9]\d)|9(?:[05-9]\d|2[0-5]|49)))\d{4}|52[34][2-9]1[02-9]\d{4}|5(?:00|2[125-9]|3[23]|44|66|77|88)[2-9]\d{6})$', NULL, NULL, NULL, NULL, NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 8673 THEN
+									RETURN ROW(234::smallint, 'VI'::text, 1::smallint, 24::smallint, 25::smallint, false::boolean, NULL::text, ARRAY['011']::text[], '^(?:[58]\d{9}|(?:34|90)0\d{7})$'::text, '^((?:([2-9]\d{6})$|1))'::text, NULL::text[], 1::smallint, 1022::smallint, '^(?:340)'::text, '340$1'::text, 1024::bigint, 10::smallint, 10::smallint, ARRAY['^(?:340(?:2(?:0\d|10|2[06-8]|4[49]|77)|3(?:32|44)|4(?:2[23]|44|7[34]|89)|5(?:1[34]|55)|6(?:2[56]|4[23]|77|9[023])|7(?:1[2-57-9]|2[57]|7\d)|884|998)\d{4})$', NULL, '^(?:8(?:00|33|44|55|66|77|88)[2-9]\d{6})$', '^(?:900[2-9]\d{6})$', '^(?:52(?:3(?:[2-46-9][02-9]\d|5(?:[02-46-9]\d|5[0-46-9]))|4(?:[2-478][02-9]\d|5(?:[034]\d|2[024-9]|5[0-46-9])|6(?:0[1-9]|[2-9]\d)|9(?:[05-9]\d|2[0-5]|49)))\d{4}|52[34][2-9]1[02-9]\d{4}|5(?:00|2[125-9]|3[23]|44|66|77|88)[2-9]\d{6})$', NULL, NULL, NULL, NULL, NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 8678 THEN
+									RETURN ROW(235::smallint, 'VN'::text, 84::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[12]\d{9}|[135-9]\d{8}|[16]\d{6,7}|7\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1920::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 8685 THEN
+									RETURN ROW(236::smallint, 'VU'::text, 678::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[57-9]\d{6}|(?:[238]\d|48)\d{3})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 160::bigint, 5::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					ELSE
+						IF k < 8984 THEN
+							IF k < 8875 THEN
+								IF k = 8770 THEN
+									RETURN ROW(237::smallint, 'WF'::text, 681::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:40|72|8\d{4})\d{4}|[89]\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 576::bigint, 6::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 8783 THEN
+									RETURN ROW(238::smallint, 'WS'::text, 685::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['0']::text[], '^(?:(?:[2-6]|8\d{5})\d{4}|[78]\d{6}|[68]\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1248::bigint, 5::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 8875 THEN
+									RETURN ROW(239::smallint, 'XK'::text, 383::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:2\d{7,8}|3\d{7,11}|(?:4\d\d|[89]00)\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 7936::bigint, 8::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 8969 THEN
+									RETURN ROW(240::smallint, 'YE'::text, 967::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:1|7\d)\d{7}|[1-7]\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 896::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 9077 THEN
+								IF k = 8984 THEN
+									RETURN ROW(241::smallint, 'YT'::text, 262::smallint, 1::smallint, 2::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:639\d|7093)\d{5}|(?:26|80|9\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, ARRAY['^(?:26(?:89\d|9(?:0[0-467]|15|5[0-4]|6\d|[78]0))\d{4})$', '^(?:(?:639(?:0[0-79]|1[019]|[267]\d|3[09]|40|5[05-9]|9[04-79])|7093[5-7])\d{4})$', '^(?:80\d{7})$', NULL, NULL, NULL, NULL, NULL, '^(?:9(?:(?:39|47)8[01]|769\d)\d{4})$', NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 9065 THEN
+									RETURN ROW(242::smallint, 'ZA'::text, 27::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[1-79]\d{8}|8\d{4,9})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 2016::bigint, 5::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 9077 THEN
+									RETURN ROW(243::smallint, 'ZM'::text, 260::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:800\d{6}|(?:21|[579]\d|63)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 9087 THEN
+									RETURN ROW(244::smallint, 'ZW'::text, 263::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:8\d{6}(?:\d{3})?|[235-8]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1664::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					END IF;
+				END IF;
+			END IF;
+		END IF;
+	END IF;
+	RETURN NULL;
+END
+$$;
+
+-- e164_plan_of_calling_code(digits): the main plan of the calling code
+-- that digits (ASCII digits, not starting with 0) start with: its first
+-- 1, 2 or 3 digits, the shortest that is a calling code (calling codes
+-- are prefix-free); NULL when none is.
+CREATE OR REPLACE FUNCTION hotel_agent.e164_plan_of_calling_code(digits text)
+RETURNS hotel_agent.e164_plan
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = ''
+AS $$
+DECLARE
+	k integer;
+BEGIN
+	IF digits IS NULL OR digits = '' OR starts_with(digits, '0') OR ltrim(digits, '0123456789') <> '' THEN
+		RETURN NULL;
+	END IF;
+	FOR n IN 1 .. least(3, length(digits)) LOOP
+		k := substr(digits, 1, n)::integer;
+		IF k < 352 THEN
+			IF k < 222 THEN
+				IF k < 57 THEN
+					IF k < 43 THEN
+						IF k < 32 THEN
+							IF k < 27 THEN
+								IF k = 1 THEN
+									RETURN ROW(227::smallint, 'US'::text, 1::smallint, 0::smallint, 25::smallint, false::boolean, NULL::text, ARRAY['011']::text[], '^(?:[2-9]\d{9}|3\d{6})$'::text, NULL::text, ARRAY['1']::text[], 0::smallint, 2::smallint, NULL::text, NULL::text, 1024::bigint, 10::smallint, 10::smallint, ARRAY['^(?:983[2-57-9]\d{6}|(?:2(?:0[1-35-9]|1[02-9]|2[03-57-9]|3[1459]|4[08]|5[1-46]|6[0279]|7[02469]|8[13])|3(?:0[1-57-9]|1[02-9]|2[013-79]|3[0-24679]|4[167]|5[0-3]|6[01349]|8[056])|4(?:0[124-9]|1[02-579]|2[3-5]|3[0245]|4[023578]|58|6[349]|7[02589]|8[04])|5(?:0[1-57-9]|1[0235-8]|20|3[0149]|4[01]|5[179]|6[1-47]|7[0-5]|8[0256])|6(?:0[1-35-9]|1[024-9]|2[03689]|3[016]|4[0156]|5[01679]|6[0-279]|78|8[0-269])|7(?:0[1-46-8]|1[2-9]|2[04-8]|3[0-2478]|4[0378]|5[47]|6[02359]|7[0-59]|8[156])|8(?:0[1-68]|1[02-8]|2[0168]|3[0-2589]|4[03578]|5[046-9]|6[02-5]|7[028])|9(?:0[1346-9]|1[02-9]|2[0589]|3[0146-8]|4[01357-9]|5[12469]|7[0-3589]|8[04-69]))[2-9]\d{6})$', NULL, '^(?:8(?:00|33|44|55|66|77|88)[2-9]\d{6})$', '^(?:900[2-9]\d{6})$', '^(?:52(?:3(?:[2-46-9][02-9]\d|5(?:[02-46-9]\d|5[0-46-9]))|4(?:[2-478][02-9]\d|5(?:[034]\d|2[024-9]|5[0-46-9])|6(?:0[1-9]|[2-9]\d)|9(?:[05-9]\d|2[0-5]|49)))\d{4}|52[34][2-9]1[02-9]\d{4}|5(?:00|2[125-9]|3[23]|44|66|77|88)[2-9]\d{6})$', NULL, NULL, NULL, NULL, NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 7 THEN
+									RETURN ROW(186::smallint, 'RU'::text, 7::smallint, 0::smallint, 2::smallint, true::boolean, NULL::text, ARRAY['810']::text[], '^(?:8\d{13}|[347-9]\d{9})$'::text, NULL::text, ARRAY['8']::text[], 0::smallint, 256::smallint, '^(?:[3489])'::text, NULL::text, 17408::bigint, 10::smallint, 14::smallint, ARRAY['^(?:(?:3(?:0[12]|36|4[1-35-79]|5[1-3]|65|8[1-58]|9[0145])|4(?:01|1[1356]|2[13467]|7[1-5]|8[1-7]|9[1-689])|8(?:1[1-8]|2[01]|3[13-6]|4[0-8]|5[15-7]|6[0-35-79]|7[1-37-9]))\d{7})$', '^(?:9(?:[0-24-9]\d{4}|3(?:0(?:0(?:05|[124579]\d|3[0-7]|6[0-49]|8[04-9])|[1-9]\d\d)|[1-9]\d{3}))\d{4})$', '^(?:8(?:0[04]|108\d{3})\d{7})$', '^(?:80[39]\d{7})$', '^(?:808\d{7})$', NULL, NULL, NULL, NULL, NULL]::text[], ARRAY[1024, 1024, 0, 1024, 1024, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 20 THEN
+									RETURN ROW(63::smallint, 'EG'::text, 20::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[189]\d{8,9}|[24-6]\d{8}|[135]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1792::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 27 THEN
+									RETURN ROW(242::smallint, 'ZA'::text, 27::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[1-79]\d{8}|8\d{4,9})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 2016::bigint, 5::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 30 THEN
+									RETURN ROW(87::smallint, 'GR'::text, 30::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:5005000\d{3}|8\d{9,11}|(?:[269]\d|70)\d{8})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 7168::bigint, 10::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 31 THEN
+									RETURN ROW(162::smallint, 'NL'::text, 31::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[124-7]\d\d|3(?:[02-9]\d|1[0-8]))\d{6}|8\d{6,9}|9\d{6,10}|1\d{4,5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 4064::bigint, 5::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 36 THEN
+								IF k = 32 THEN
+									RETURN ROW(19::smallint, 'BE'::text, 32::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:4\d{8}|[1-9]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 33 THEN
+									RETURN ROW(73::smallint, 'FR'::text, 33::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[1-9]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 34 THEN
+									RETURN ROW(66::smallint, 'ES'::text, 34::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:400\d{6}|(?:51|[6-9]\d)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k < 40 THEN
+									IF k = 36 THEN
+										RETURN ROW(96::smallint, 'HU'::text, 36::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[235-7]\d{8}|[1-9]\d{7})$'::text, NULL::text, ARRAY['06']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 39 THEN
+										RETURN ROW(106::smallint, 'IT'::text, 39::smallint, 0::smallint, 2::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:0\d{5,11}|1\d{8,10}|3(?:[0-8]\d{7,10}|9\d{7,8})|(?:43|55|70)\d{8}|8\d{5}(?:\d{2,4})?)$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 8128::bigint, 6::smallint, 12::smallint, ARRAY['^(?:0(?:669[0-79]\d{1,6}|831\d{2,8})|0(?:1(?:[0159]\d|[27][1-5]|31|4[1-4]|6[1356]|8[2-57])|2\d\d|3(?:[0159]\d|2[1-4]|3[12]|[48][1-6]|6[2-59]|7[1-7])|4(?:[0159]\d|[23][1-9]|4[245]|6[1-5]|7[1-4]|81)|5(?:[0159]\d|2[1-5]|3[2-6]|4[1-79]|6[4-6]|7[1-578]|8[3-8])|6(?:[0-57-9]\d|6[0-8])|7(?:[0159]\d|2[12]|3[1-7]|4[2-46]|6[13569]|7[13-6]|8[1-59])|8(?:[0159]\d|2[3-578]|3[2356]|[6-8][1-5])|9(?:[0159]\d|[238][1-5]|4[12]|6[1-8]|7[1-6]))\d{2,7})$', '^(?:3[2-9]\d{7,8}|(?:31|43)\d{8})$', '^(?:80(?:0\d{3}|3)\d{3})$', '^(?:(?:0878\d{3}|89(?:2\d|3[04]|4(?:[0-4]|[5-9]\d\d)|5[0-4]))\d\d|(?:1(?:44|6[346])|89(?:38|5[5-9]|9))\d{6})$', '^(?:1(?:78\d|99)\d{6})$', '^(?:3[2-8]\d{9,10})$', NULL, NULL, '^(?:55\d{8})$', '^(?:84(?:[08]\d{3}|[17])\d{3})$']::text[], ARRAY[0, 1536, 576, 1856, 1536, 6144, 0, 0, 1024, 576]::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								ELSE
+									IF k = 40 THEN
+										RETURN ROW(184::smallint, 'RO'::text, 40::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[2378]\d|90)\d{7}|[23]\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 576::bigint, 6::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 41 THEN
+										RETURN ROW(41::smallint, 'CH'::text, 41::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:8\d{11}|[2-9]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 4608::bigint, 9::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								END IF;
+							END IF;
+						END IF;
+					ELSE
+						IF k < 49 THEN
+							IF k < 46 THEN
+								IF k = 43 THEN
+									RETURN ROW(11::smallint, 'AT'::text, 43::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:1\d{3,12}|2\d{6,12}|43(?:(?:0\d|5[02-9])\d{3,9}|2\d{4,5}|[3467]\d{4}|8\d{4,6}|9\d{4,7})|5\d{4,12}|8\d{7,12}|9\d{8,12}|(?:[367]\d|4[0-24-9])\d{4,11})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 16368::bigint, 4::smallint, 13::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 44 THEN
+									RETURN ROW(75::smallint, 'GB'::text, 44::smallint, 0::smallint, 4::smallint, false::boolean, NULL::text, ARRAY['00']::text[], '^(?:[1-357-9]\d{9}|[18]\d{8}|8\d{6})$'::text, NULL::text, ARRAY['0', '180020']::text[], 0::smallint, 3::smallint, NULL::text, NULL::text, 1664::bigint, 7::smallint, 10::smallint, ARRAY['^(?:(?:1(?:1(?:3(?:[0-58]\d\d|73[0-5])|4(?:(?:[0-5]\d|70)\d|69[7-9])|(?:(?:5[0-26-9]|[78][0-49])\d|6(?:[0-4]\d|5[01]))\d)|(?:2(?:(?:0[024-9]|2[3-9]|3[3-79]|4[1-689]|[58][02-9]|6[0-47-9]|7[013-9]|9\d)\d|1(?:[0-7]\d|8[0-3]))|(?:3(?:0\d|1[0-8]|[25][02-9]|3[02-579]|[468][0-46-9]|7[1-35-79]|9[2-578])|4(?:0[03-9]|[137]\d|[28][02-57-9]|4[02-69]|5[0-8]|[69][0-79])|5(?:0[1-35-9]|[16]\d|2[024-9]|3[015689]|4[02-9]|5[03-9]|7[0-35-9]|8[0-468]|9[0-57-9])|6(?:0[034689]|1\d|2[0-35689]|[38][013-9]|4[1-467]|5[0-69]|6[13-9]|7[0-8]|9[0-24578])|7(?:0[0246-9]|2\d|3[0236-8]|4[03-9]|5[0-46-9]|6[013-9]|7[0-35-9]|8[024-9]|9[02-9])|8(?:0[35-9]|2[1-57-9]|3[02-578]|4[0-578]|5[124-9]|6[2-69]|7\d|8[02-9]|9[02569])|9(?:0[02-589]|[18]\d|2[02-689]|3[1-57-9]|4[2-9]|5[0-579]|6[2-47-9]|7[0-24578]|9[2-57]))\d)\d)|2(?:0[013478]|3[0189]|4[017]|8[0-46-9]|9[0-2])\d{3})\d{4}|1(?:2(?:0(?:46[1-4]|87[2-9])|545[1-79]|76(?:2\d|3[1-8]|6[1-6])|9(?:7(?:2[0-4]|3[2-5])|8(?:2[2-8]|7[0-47-9]|8[3-5])))|3(?:6(?:38[2-5]|47[23])|8(?:47[04-9]|64[0157-9]))|4(?:044[1-7]|20(?:2[23]|8\d)|6(?:0(?:30|5[2-57]|6[1-8]|7[2-8])|140)|8(?:052|87[1-3]))|5(?:2(?:4(?:3[2-79]|6\d)|76\d)|6(?:26[06-9]|686))|6(?:06(?:4\d|7[4-79])|295[5-7]|35[34]\d|47(?:24|61)|59(?:5[08]|6[67]|74)|9(?:55[0-4]|77[23]))|7(?:26(?:6[13-9]|7[0-7])|(?:442|688)\d|50(?:2[0-3]|[3-68]2|76))|8(?:27[56]\d|37(?:5[2-5]|8[239])|843[2-58])|9(?:0(?:0(?:6[1-8]|85)|52\d)|3583|4(?:66[1-8]|9(?:2[01]|81))|63(?:23|3[1-4])|9561))\d{3})$', '^(?:7(?:457[0-57-9]|700[01]|911[028])\d{5}|7(?:[1-3]\d\d|4(?:[0-46-9]\d|5[0-689])|5(?:0[0-8]|[13-9]\d|2[0-35-9])|7(?:0[1-9]|[1-7]\d|8[02-9]|9[0-689])|8(?:[014-9]\d|[23][0-8])|9(?:[024-9]\d|1[02-9]|3[0-689]))\d{6})$', '^(?:80[08]\d{7}|800\d{6}|8001111)$', '^(?:(?:8(?:4[2-5]|7[0-3])|9(?:[01]\d|8[2-49]))\d{7}|845464\d)$', '^(?:70\d{8})$', NULL, '^(?:(?:3[0347]|55)\d{8})$', '^(?:76(?:464|652)\d{5}|76(?:0[0-28]|2[356]|34|4[01347]|5[49]|6[0-369]|77|8[14]|9[139])\d{6})$', '^(?:56\d{8})$', NULL]::text[], ARRAY[1536, 1024, 0, 1152, 1024, 0, 1024, 1024, 1024, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 45 THEN
+									RETURN ROW(57::smallint, 'DK'::text, 45::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[2-9]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 46 THEN
+									RETURN ROW(192::smallint, 'SE'::text, 46::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[26]\d\d|9)\d{9}|[1-9]\d{8}|[1-689]\d{7}|[1-4689]\d{6}|2\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 6080::bigint, 6::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 47 THEN
+									RETURN ROW(163::smallint, 'NO'::text, 47::smallint, 0::smallint, 2::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:0|[2-9]\d{3})\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, '^(?:[02-689]|7[0-8])'::text, NULL::text, 288::bigint, 5::smallint, 8::smallint, ARRAY['^(?:(?:2[1-4]|3[1-3578]|5[1-35-7]|6[1-46-9]|7[0-8])\d{6})$', '^(?:45(?:[0-24-9]\d|3[0-57-9])\d{4}|(?:4[016-8]|9\d)\d{6})$', '^(?:80[01]\d{5})$', '^(?:82[09]\d{5})$', '^(?:880\d{5})$', '^(?:81[23]\d{5})$', '^(?:(?:0[235-9]|81(?:0(?:0[7-9]|1\d)|5\d\d))\d{3})$', NULL, '^(?:85[0-5]\d{5})$', '^(?:810(?:0[0-6]|[2-8]\d)\d{3})$']::text[], ARRAY[256, 256, 256, 256, 256, 256, 0, 0, 256, 256]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 48 THEN
+									RETURN ROW(175::smallint, 'PL'::text, 48::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:6|8\d\d)\d{7}|[1-9]\d{6}(?:\d{2})?|[26]\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1984::bigint, 6::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 53 THEN
+								IF k = 49 THEN
+									RETURN ROW(55::smallint, 'DE'::text, 49::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[2579]\d{5,14}|49(?:[34]0|69|8\d)\d\d?|49(?:37|49|60|7[089]|9\d)\d{1,3}|49(?:2[024-9]|3[2-689]|7[1-7])\d{1,8}|(?:1|[368]\d|4[0-8])\d{3,13}|49(?:[015]\d|2[13]|31|[46][1-8])\d{1,9})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 65520::bigint, 4::smallint, 15::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 51 THEN
+									RETURN ROW(170::smallint, 'PE'::text, 51::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:00|19(?:1[124]|77|90)00)'::text, NULL::text[], '^(?:(?:[14-8]|9\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 52 THEN
+									RETURN ROW(153::smallint, 'MX'::text, 52::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:0[09])'::text, NULL::text[], '^(?:[2-9]\d{9})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1024::bigint, 10::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k < 55 THEN
+									IF k = 53 THEN
+										RETURN ROW(49::smallint, 'CU'::text, 53::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['119']::text[], '^(?:(?:[2-7]|8\d\d)\d{7}|[2-47]\d{6}|[34]\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1472::bigint, 6::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 54 THEN
+										RETURN ROW(9::smallint, 'AR'::text, 54::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:11|[89]\d\d)\d{8}|[2368]\d{9})$'::text, '^((?:0?(?:(11|2(?:2(?:02?|[13]|2[13-79]|4[1-6]|5[2457]|6[124-8]|7[1-4]|8[13-6]|9[1267])|3(?:02?|1[467]|2[03-6]|3[13-8]|[49][2-6]|5[2-8]|[67])|4(?:7[3-578]|9)|6(?:[0136]|2[24-6]|4[6-8]?|5[15-8])|80|9(?:0[1-3]|[19]|2\d|3[1-6]|4[02568]?|5[2-4]|6[2-46]|72?|8[23]?))|3(?:3(?:2[79]|6|8[2578])|4(?:0[0-24-9]|[12]|3[5-8]?|4[24-7]|5[4-68]?|6[02-9]|7[126]|8[2379]?|9[1-36-8])|5(?:1|2[1245]|3[237]?|4[1-46-9]|6[2-4]|7[1-6]|8[2-5]?)|6[24]|7(?:[069]|1[1568]|2[15]|3[145]|4[13]|5[14-8]|7[2-57]|8[126])|8(?:[01]|2[15-7]|3[2578]?|4[13-6]|5[4-8]?|6[1-357-9]|7[36-8]?|8[5-8]?|9[124])))15)?))'::text, NULL::text[], 1::smallint, 15::smallint, NULL::text, '9$1'::text, 3072::bigint, 10::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								ELSE
+									IF k = 55 THEN
+										RETURN ROW(30::smallint, 'BR'::text, 55::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:00(?:1[245]|2[1-35]|31|4[13]|[56]5|99))'::text, NULL::text[], '^(?:[1-467]\d{9,10}|55[0-46-9]\d{8}|[34]\d{7}|55\d{7,8}|(?:5[0-46-9]|[89]\d)\d{7,9})$'::text, '^((?:(?:0|90)(?:(1[245]|2[1-35]|31|4[13]|[56]5|99)(\d{10,11}))?))'::text, NULL::text[], 2::smallint, 513::smallint, NULL::text, '$2'::text, 3840::bigint, 8::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 56 THEN
+										RETURN ROW(44::smallint, 'CL'::text, 56::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:(?:0|1(?:1[0-69]|2[02-5]|5[13-58]|69|7[0167]|8[018]))0)'::text, NULL::text[], '^(?:12300\d{6}|6\d{9,10}|[2-9]\d{8})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 3584::bigint, 9::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								END IF;
+							END IF;
+						END IF;
+					END IF;
+				ELSE
+					IF k < 90 THEN
+						IF k < 64 THEN
+							IF k < 61 THEN
+								IF k = 57 THEN
+									RETURN ROW(47::smallint, 'CO'::text, 57::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:00(?:4(?:[14]4|56)|[579]))'::text, NULL::text[], '^(?:(?:46|60\d\d)\d{6}|(?:1\d|[39])\d{9})$'::text, '^((?:0([3579]|4(?:[14]4|56))?))'::text, NULL::text[], 1::smallint, 1::smallint, NULL::text, NULL::text, 3328::bigint, 8::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 58 THEN
+									RETURN ROW(232::smallint, 'VE'::text, 58::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[68]00\d{7}|(?:[24]\d|[59]0)\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1024::bigint, 10::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 60 THEN
+									RETURN ROW(154::smallint, 'MY'::text, 60::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:1\d{8,9}|(?:3\d|[4-9])\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1792::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 61 THEN
+									RETURN ROW(12::smallint, 'AU'::text, 61::smallint, 0::smallint, 3::smallint, false::boolean, '^(?:001[14-689]|14(?:1[14]|34|4[17]|[56]6|7[47]|88)0011)'::text, NULL::text[], '^(?:1(?:[0-79]\d{7}(?:\d(?:\d{2})?)?|8[0-24-9]\d{7})|[2-478]\d{8}|1\d{4,7})$'::text, '^((?:(183[12])|0))'::text, NULL::text[], 1::smallint, 3::smallint, NULL::text, NULL::text, 6112::bigint, 5::smallint, 12::smallint, ARRAY['^(?:(?:(?:241|349)0\d\d|8(?:51(?:0(?:0[03-9]|[12479]\d|3[2-9]|5[0-8]|6[1-9]|8[0-7])|1(?:[0235689]\d|1[0-69]|4[0-589]|7[0-47-9])|2(?:0[0-79]|[18][13579]|2[14-9]|3[0-46-9]|[4-6]\d|7[89]|9[0-4])|[34]\d\d)|91(?:(?:[0-58]\d|6[0135-9])\d|7(?:0[0-24-9]|[1-9]\d)|9(?:[0-46-9]\d|5[0-79]))))\d{3}|(?:2(?:[0-26-9]\d|3[0-8]|4[02-9]|5[0135-9])|3(?:[0-3589]\d|4[0-578]|6[1-9]|7[0-35-9])|7(?:[013-57-9]\d|2[0-8])|8(?:55|6[0-8]|[78]\d|9[02-9]))\d{6})$', '^(?:4(?:79[01]|83[0-36-9]|9(?:5[0-3]|6[0-4]))\d{5}|4(?:[0-36]\d|4[047-9]|[58][0-24-9]|7[02-8]|9[0-47-9])\d{6})$', '^(?:180(?:0\d{3}|2)\d{3})$', '^(?:190[0-26]\d{6})$', NULL, NULL, NULL, '^(?:163\d{2,6})$', '^(?:14(?:5(?:1[0458]|[23][458])|71\d)\d{4})$', '^(?:13(?:00\d{6}(?:\d{2})?|45[0-4]\d{3})|13\d{4})$']::text[], ARRAY[512, 512, 1152, 1024, 0, 0, 0, 992, 512, 5440]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 62 THEN
+									RETURN ROW(97::smallint, 'ID'::text, 62::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:00[89])'::text, NULL::text[], '^(?:00[1-9]\d{9,14}|(?:[1-36]|8\d{5})\d{6}|00\d{9}|[1-9]\d{8,10}|[2-9]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 262016::bigint, 7::smallint, 17::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 63 THEN
+									RETURN ROW(173::smallint, 'PH'::text, 63::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[2-7]|9\d)\d{8}|2\d{5}|(?:1800|8)\d{7,9})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 16192::bigint, 6::smallint, 13::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 81 THEN
+								IF k = 64 THEN
+									RETURN ROW(167::smallint, 'NZ'::text, 64::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:0(?:0|161))'::text, NULL::text[], '^(?:[1289]\d{9}|50\d{5}(?:\d{2,3})?|[27-9]\d{7,8}|(?:[34]\d|6[0-35-9])\d{6}|8\d{4,6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 2016::bigint, 5::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 65 THEN
+									RETURN ROW(193::smallint, 'SG'::text, 65::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:0[0-3]\d)'::text, NULL::text[], '^(?:(?:(?:1\d|8)\d\d|7000)\d{7}|[3689]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 3328::bigint, 8::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 66 THEN
+									RETURN ROW(213::smallint, 'TH'::text, 66::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:00[1-9])'::text, NULL::text[], '^(?:(?:001800|[2-57]|[689]\d)\d{7}|1\d{7,9})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 9984::bigint, 8::smallint, 13::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k < 84 THEN
+									IF k = 81 THEN
+										RETURN ROW(110::smallint, 'JP'::text, 81::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['010']::text[], '^(?:00[1-9]\d{6,14}|[25-9]\d{9}|(?:00|[1-9]\d\d)\d{6})$'::text, '^((?:(000[2569]\d{4,6})$|(?:(?:003768)0?)|0))'::text, NULL::text[], 1::smallint, 1::smallint, NULL::text, '$1'::text, 261888::bigint, 8::smallint, 17::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 82 THEN
+										RETURN ROW(118::smallint, 'KR'::text, 82::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:00(?:[125689]|3(?:[46]5|91)|7(?:00|27|3|55|6[126])))'::text, NULL::text[], '^(?:00[1-9]\d{8,11}|(?:[12]|5\d{3})\d{7}|[13-6]\d{9}|(?:[1-6]\d|80)\d{7}|[3-6]\d{4,5}|(?:00|7)0\d{8})$'::text, '^((?:0(8(?:[1-46-8]|5\d\d))?))'::text, NULL::text[], 1::smallint, 1::smallint, NULL::text, NULL::text, 32608::bigint, 5::smallint, 14::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								ELSE
+									IF k = 84 THEN
+										RETURN ROW(235::smallint, 'VN'::text, 84::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[12]\d{9}|[135-9]\d{8}|[16]\d{6,7}|7\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1920::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 86 THEN
+										RETURN ROW(46::smallint, 'CN'::text, 86::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:00|1(?:[12]\d|79)\d\d00)'::text, NULL::text[], '^(?:(?:(?:1[03-689]|2\d)\d\d|6)\d{8}|1\d{10}|[126]\d{6}(?:\d(?:\d{2})?)?|86\d{5,6}|(?:[3-579]\d|8[0-57-9])\d{5,9})$'::text, '^((?:(1(?:[12]\d|79)\d\d)|0))'::text, NULL::text[], 1::smallint, 3::smallint, NULL::text, NULL::text, 8064::bigint, 7::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								END IF;
+							END IF;
+						END IF;
+					ELSE
+						IF k < 211 THEN
+							IF k < 93 THEN
+								IF k = 90 THEN
+									RETURN ROW(220::smallint, 'TR'::text, 90::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:4\d{6}|8\d{11,12}|(?:[2-58]\d\d|900)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 13440::bigint, 7::smallint, 13::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 91 THEN
+									RETURN ROW(101::smallint, 'IN'::text, 91::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:000800|[2-9]\d\d)\d{7}|1\d{7,12})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 16128::bigint, 8::smallint, 13::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 92 THEN
+									RETURN ROW(174::smallint, 'PK'::text, 92::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:122\d{6}|[24-8]\d{10,11}|9(?:[013-9]\d{8,10}|2(?:[01]\d\d|2(?:[06-8]\d|1[01]))\d{7})|(?:[2-8]\d{3}|92(?:[0-7]\d|8[1-9]))\d{6}|[24-9]\d{8}|[89]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 7936::bigint, 8::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k < 95 THEN
+									IF k = 93 THEN
+										RETURN ROW(3::smallint, 'AF'::text, 93::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[2-7]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 94 THEN
+										RETURN ROW(126::smallint, 'LK'::text, 94::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[1-9]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								ELSE
+									IF k = 95 THEN
+										RETURN ROW(142::smallint, 'MM'::text, 95::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:1\d{5,7}|95\d{6}|(?:[4-7]|9[0-46-9])\d{6,8}|(?:2|8\d)\d{5,8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1984::bigint, 6::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 98 THEN
+										RETURN ROW(104::smallint, 'IR'::text, 98::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[1-9]\d{9}|(?:[1-8]\d\d|9)\d{3,4})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1264::bigint, 4::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 216 THEN
+								IF k = 211 THEN
+									RETURN ROW(203::smallint, 'SS'::text, 211::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[19]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 212 THEN
+									RETURN ROW(133::smallint, 'MA'::text, 212::smallint, 0::smallint, 2::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[5-8]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, '^(?:[5-8])'::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, ARRAY['^(?:5(?:(?:18|4[0679]|5[03])\d|2(?:[0-25-79]\d|3[1-578]|4[02-46-8]|8[0235-9])|3(?:[0-47]\d|5[02-9]|6[02-8]|8[014-9]|9[3-9]))\d{5})$', '^(?:(?:6(?:[0-79]\d|8[0-247-9])|7(?:[016-8]\d|2[0-8]|3[01]|5[0-5]))\d{6})$', '^(?:80[0-7]\d{6})$', '^(?:89\d{7})$', NULL, NULL, NULL, NULL, '^(?:(?:592(?:4[0-2]|93)|80[89]\d\d)\d{4})$', NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 213 THEN
+									RETURN ROW(60::smallint, 'DZ'::text, 213::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[1-4]|[5-79]\d|80)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k < 220 THEN
+									IF k = 216 THEN
+										RETURN ROW(218::smallint, 'TN'::text, 216::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[2-57-9]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 218 THEN
+										RETURN ROW(132::smallint, 'LY'::text, 218::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[2-9]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								ELSE
+									IF k = 220 THEN
+										RETURN ROW(83::smallint, 'GM'::text, 220::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[48]\d{8}|[2-9]\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 640::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 221 THEN
+										RETURN ROW(200::smallint, 'SN'::text, 221::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[378]\d|93)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								END IF;
+							END IF;
+						END IF;
+					END IF;
+				END IF;
+			ELSE
+				IF k < 249 THEN
+					IF k < 235 THEN
+						IF k < 228 THEN
+							IF k < 225 THEN
+								IF k = 222 THEN
+									RETURN ROW(147::smallint, 'MR'::text, 222::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[2-4]\d\d|800)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 223 THEN
+									RETURN ROW(141::smallint, 'ML'::text, 223::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[24-9]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 224 THEN
+									RETURN ROW(84::smallint, 'GN'::text, 224::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:722\d{6}|(?:3|6\d)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 225 THEN
+									RETURN ROW(42::smallint, 'CI'::text, 225::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[02]\d{9})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1024::bigint, 10::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 226 THEN
+									RETURN ROW(20::smallint, 'BF'::text, 226::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[024-7]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 227 THEN
+									RETURN ROW(158::smallint, 'NE'::text, 227::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[027-9]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 231 THEN
+								IF k = 228 THEN
+									RETURN ROW(212::smallint, 'TG'::text, 228::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[279]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 229 THEN
+									RETURN ROW(24::smallint, 'BJ'::text, 229::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:01\d{8})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1024::bigint, 10::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 230 THEN
+									RETURN ROW(150::smallint, 'MU'::text, 230::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:0(?:0|[24-7]0|3[03]))'::text, NULL::text[], '^(?:(?:[57]|8\d\d)\d{7}|[2-468]\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1408::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k < 233 THEN
+									IF k = 231 THEN
+										RETURN ROW(127::smallint, 'LR'::text, 231::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[2457]\d|33|88)\d{7}|(?:2\d|[4-6])\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 896::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 232 THEN
+										RETURN ROW(198::smallint, 'SL'::text, 232::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[237-9]\d|66)\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								ELSE
+									IF k = 233 THEN
+										RETURN ROW(80::smallint, 'GH'::text, 233::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[235]\d{8}|800\d{5,6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 234 THEN
+										RETURN ROW(160::smallint, 'NG'::text, 234::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['009']::text[], '^(?:(?:20|9\d)\d{8}|[78]\d{9,13})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 31744::bigint, 10::smallint, 14::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								END IF;
+							END IF;
+						END IF;
+					ELSE
+						IF k < 242 THEN
+							IF k < 238 THEN
+								IF k = 235 THEN
+									RETURN ROW(211::smallint, 'TD'::text, 235::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00', '16']::text[], '^(?:(?:22|[3689]\d|77)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 236 THEN
+									RETURN ROW(39::smallint, 'CF'::text, 236::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:8776\d{4}|(?:[27]\d|61)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 237 THEN
+									RETURN ROW(45::smallint, 'CM'::text, 237::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[26]\d{8}|88\d{6,7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k < 240 THEN
+									IF k = 238 THEN
+										RETURN ROW(50::smallint, 'CV'::text, 238::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['0']::text[], '^(?:(?:[2-59]\d\d|800)\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 239 THEN
+										RETURN ROW(204::smallint, 'ST'::text, 239::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:22|9\d)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								ELSE
+									IF k = 240 THEN
+										RETURN ROW(86::smallint, 'GQ'::text, 240::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:222\d{6}|(?:3\d|55|[89]0)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 241 THEN
+										RETURN ROW(74::smallint, 'GA'::text, 241::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[067]\d|11)\d{6}|[2-7]\d{6})$'::text, '^((?:0(11\d{6}|60\d{6}|61\d{6}|6[256]\d{6}|7[467]\d{6})))'::text, NULL::text[], 1::smallint, 1::smallint, NULL::text, '$1'::text, 384::bigint, 7::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 245 THEN
+								IF k = 242 THEN
+									RETURN ROW(40::smallint, 'CG'::text, 242::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:222\d{6}|(?:0\d|80)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 243 THEN
+									RETURN ROW(38::smallint, 'CD'::text, 243::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:(?:[189]|5\d)\d|2)\d{7}|[1-68]\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1920::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 244 THEN
+									RETURN ROW(8::smallint, 'AO'::text, 244::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[29]\d{8})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k < 247 THEN
+									IF k = 245 THEN
+										RETURN ROW(90::smallint, 'GW'::text, 245::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[49]\d{8}|4\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 640::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 246 THEN
+										RETURN ROW(102::smallint, 'IO'::text, 246::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:3\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								ELSE
+									IF k = 247 THEN
+										RETURN ROW(0::smallint, 'AC'::text, 247::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[01589]\d|[2-467])\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 96::bigint, 5::smallint, 6::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 248 THEN
+										RETURN ROW(190::smallint, 'SC'::text, 248::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:010|0[0-2])'::text, NULL::text[], '^(?:(?:[2489]\d|64)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								END IF;
+							END IF;
+						END IF;
+					END IF;
+				ELSE
+					IF k < 263 THEN
+						IF k < 255 THEN
+							IF k < 252 THEN
+								IF k = 249 THEN
+									RETURN ROW(191::smallint, 'SD'::text, 249::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[19]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 250 THEN
+									RETURN ROW(187::smallint, 'RW'::text, 250::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:06|[27]\d\d|[89]00)\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 251 THEN
+									RETURN ROW(67::smallint, 'ET'::text, 251::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:11|[2-57-9]\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 252 THEN
+									RETURN ROW(201::smallint, 'SO'::text, 252::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[346-9]\d{8}|[12679]\d{7}|[1-5]\d{6}|[1348]\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 960::bigint, 6::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 253 THEN
+									RETURN ROW(56::smallint, 'DJ'::text, 253::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:2\d|77)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 254 THEN
+									RETURN ROW(111::smallint, 'KE'::text, 254::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['000']::text[], '^(?:(?:[17]\d\d|900)\d{6}|(?:2|80)0\d{6,7}|[4-6]\d{6,8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1920::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 258 THEN
+								IF k = 255 THEN
+									RETURN ROW(224::smallint, 'TZ'::text, 255::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:00[056])'::text, NULL::text[], '^(?:(?:[25-8]\d|41|90)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 256 THEN
+									RETURN ROW(226::smallint, 'UG'::text, 256::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:00[057])'::text, NULL::text[], '^(?:800\d{6}|(?:[29]0|[347]\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 257 THEN
+									RETURN ROW(23::smallint, 'BI'::text, 257::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[267]\d|31)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k < 261 THEN
+									IF k = 258 THEN
+										RETURN ROW(155::smallint, 'MZ'::text, 258::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:2|8\d)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 260 THEN
+										RETURN ROW(243::smallint, 'ZM'::text, 260::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:800\d{6}|(?:21|[579]\d|63)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								ELSE
+									IF k = 261 THEN
+										RETURN ROW(138::smallint, 'MG'::text, 261::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[23]\d{8})$'::text, '^((?:([24-9]\d{6})$|0))'::text, NULL::text[], 1::smallint, 1013::smallint, NULL::text, '20$1'::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 262 THEN
+										RETURN ROW(183::smallint, 'RE'::text, 262::smallint, 0::smallint, 2::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:709\d{6}|(?:26|[689]\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, ARRAY['^(?:2631[0-6]\d{4}|26(?:2\d|30|88)\d{5})$', '^(?:(?:69(?:2\d\d|3(?:[06][0-6]|1[0-3]|2[0-2]|3[0-39]|4\d|5[0-5]|7[0-37]|8[0-8]|9[0-479]))|7092[0-3])\d{4})$', '^(?:80\d{7})$', '^(?:89[1-37-9]\d{6})$', NULL, NULL, NULL, NULL, '^(?:9(?:399[0-3]|479[0-6]|76(?:2[278]|3[0-37]))\d{4})$', '^(?:8(?:1[019]|2[0156]|84|90)\d{6})$']::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								END IF;
+							END IF;
+						END IF;
+					ELSE
+						IF k < 290 THEN
+							IF k < 266 THEN
+								IF k = 263 THEN
+									RETURN ROW(244::smallint, 'ZW'::text, 263::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:8\d{6}(?:\d{3})?|[235-8]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1664::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 264 THEN
+									RETURN ROW(156::smallint, 'NA'::text, 264::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[68]\d{7,8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 265 THEN
+									RETURN ROW(152::smallint, 'MW'::text, 265::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[1289]\d|31|77)\d{7}|1\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 640::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k < 268 THEN
+									IF k = 266 THEN
+										RETURN ROW(128::smallint, 'LS'::text, 266::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[256]\d\d|800)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 267 THEN
+										RETURN ROW(33::smallint, 'BW'::text, 267::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:90\d{5}|(?:0800|[2-6]|(?:7|800)\d)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1408::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								ELSE
+									IF k = 268 THEN
+										RETURN ROW(208::smallint, 'SZ'::text, 268::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:0800\d{4}|(?:[237]\d|900)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 269 THEN
+										RETURN ROW(115::smallint, 'KM'::text, 269::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[3478]\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 298 THEN
+								IF k = 290 THEN
+									RETURN ROW(194::smallint, 'SH'::text, 290::smallint, 0::smallint, 2::smallint, false::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[2569]\d|8)\d{3})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, '^(?:[2569])'::text, NULL::text, 48::bigint, 4::smallint, 5::smallint, ARRAY['^(?:2(?:[0-57-9]\d|6[4-9])\d\d)$', '^(?:[569]\d{4})$', NULL, NULL, NULL, NULL, NULL, NULL, '^(?:262\d\d)$', NULL]::text[], ARRAY[0, 32, 0, 0, 0, 0, 0, 0, 32, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 291 THEN
+									RETURN ROW(65::smallint, 'ER'::text, 291::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[178]\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 297 THEN
+									RETURN ROW(13::smallint, 'AW'::text, 297::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[25-79]\d\d|800)\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k < 350 THEN
+									IF k = 298 THEN
+										RETURN ROW(72::smallint, 'FO'::text, 298::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[2-9]\d{5})$'::text, '^((?:(10(?:01|[12]0|88))))'::text, NULL::text[], 1::smallint, 2::smallint, NULL::text, NULL::text, 64::bigint, 6::smallint, 6::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 299 THEN
+										RETURN ROW(82::smallint, 'GL'::text, 299::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:19|[2-689]\d|70)\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 64::bigint, 6::smallint, 6::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								ELSE
+									IF k = 350 THEN
+										RETURN ROW(81::smallint, 'GI'::text, 350::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[25]\d|60)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 351 THEN
+										RETURN ROW(179::smallint, 'PT'::text, 351::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:1693\d{5}|(?:[26-9]\d|30)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								END IF;
+							END IF;
+						END IF;
+					END IF;
+				END IF;
+			END IF;
+		ELSE
+			IF k < 677 THEN
+				IF k < 423 THEN
+					IF k < 375 THEN
+						IF k < 358 THEN
+							IF k < 355 THEN
+								IF k = 352 THEN
+									RETURN ROW(130::smallint, 'LU'::text, 352::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:35[013-9]\d{4,8}|6\d{8}|35\d{2,4}|(?:[2457-9]\d|3[0-46-9])\d{2,9})$'::text, '^((?:(15(?:0[06]|1[12]|[35]5|4[04]|6[26]|77|88|99)\d)))'::text, NULL::text[], 1::smallint, 2::smallint, NULL::text, NULL::text, 4080::bigint, 4::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 353 THEN
+									RETURN ROW(98::smallint, 'IE'::text, 353::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:1\d|[2569])\d{6,8}|4\d{6,9}|7\d{8}|8\d{8,9})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1920::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 354 THEN
+									RETURN ROW(105::smallint, 'IS'::text, 354::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:00|1(?:0(?:01|[12]0)|100))'::text, NULL::text[], '^(?:(?:38\d|[4-9])\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 640::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 355 THEN
+									RETURN ROW(6::smallint, 'AL'::text, 355::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:700\d\d|900)\d{3}|8\d{5,7}|(?:[2-5]|6\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 960::bigint, 6::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 356 THEN
+									RETURN ROW(149::smallint, 'MT'::text, 356::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:3550\d{4}|(?:[2579]\d\d|800)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 357 THEN
+									RETURN ROW(53::smallint, 'CY'::text, 357::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[279]\d|[58]0)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 371 THEN
+								IF k = 358 THEN
+									RETURN ROW(68::smallint, 'FI'::text, 358::smallint, 0::smallint, 2::smallint, true::boolean, '^(?:00|99(?:[01469]|5(?:[14]1|3[23]|5[59]|77|88|9[09])))'::text, NULL::text[], '^(?:[1-35689]\d{4}|7\d{10,11}|(?:[124-7]\d|3[0-46-9])\d{8}|[1-9]\d{5,8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, '^(?:1[03-79]|[2-9])'::text, NULL::text, 8160::bigint, 5::smallint, 12::smallint, ARRAY['^(?:1[3-7][1-8]\d{3,6}|(?:19[1-8]|[23568][1-8]\d|9(?:00|[1-8]\d))\d{2,6})$', '^(?:(?:4[0-8]|50)\d{4,8})$', '^(?:800\d{4,6})$', '^(?:[67]00\d{5,6})$', NULL, NULL, '^(?:20\d{4,8}|60[12]\d{5,6}|7(?:099\d{4,5}|5[03-9]\d{3,7})|20[2-59]\d\d|(?:606|7(?:0[78]|1|3\d))\d{7}|(?:10|29|3[09]|70[1-5]\d)\d{4,8})$', NULL, NULL, NULL]::text[], ARRAY[992, 1984, 896, 768, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 359 THEN
+									RETURN ROW(21::smallint, 'BG'::text, 359::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:00800\d{7}|[2-7]\d{6,7}|[89]\d{6,8}|2\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 5056::bigint, 6::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 370 THEN
+									RETURN ROW(129::smallint, 'LT'::text, 370::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[3469]\d|52|[78]0)\d{6})$'::text, '^((?:[08]))'::text, NULL::text[], 0::smallint, 257::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k < 373 THEN
+									IF k = 371 THEN
+										RETURN ROW(131::smallint, 'LV'::text, 371::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[268]\d|78|90)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 372 THEN
+										RETURN ROW(62::smallint, 'EE'::text, 372::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:8\d{9}|[4578]\d{7}|(?:[3-8]\d|90)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1408::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								ELSE
+									IF k = 373 THEN
+										RETURN ROW(135::smallint, 'MD'::text, 373::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[235-7]\d|[89]0)\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 374 THEN
+										RETURN ROW(7::smallint, 'AM'::text, 374::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[1-489]\d|55|60|77)\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								END IF;
+							END IF;
+						END IF;
+					ELSE
+						IF k < 383 THEN
+							IF k < 378 THEN
+								IF k = 375 THEN
+									RETURN ROW(34::smallint, 'BY'::text, 375::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['810']::text[], '^(?:(?:[12]\d|33|44|902)\d{7}|8(?:0[0-79]\d{5,7}|[1-7]\d{9})|8(?:1[0-489]|[5-79]\d)\d{7}|8[1-79]\d{6,7}|8[0-79]\d{5}|8\d{5})$'::text, '^((?:0|80?))'::text, NULL::text[], 0::smallint, 257::smallint, NULL::text, NULL::text, 4032::bigint, 6::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 376 THEN
+									RETURN ROW(1::smallint, 'AD'::text, 376::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:1|6\d)\d{7}|[135-9]\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 832::bigint, 6::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 377 THEN
+									RETURN ROW(134::smallint, 'MC'::text, 377::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[3489]|[67]\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k < 381 THEN
+									IF k = 378 THEN
+										RETURN ROW(199::smallint, 'SM'::text, 378::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:0549|[5-7]\d)\d{6})$'::text, '^((?:([89]\d{5})$))'::text, NULL::text[], 1::smallint, 768::smallint, NULL::text, '0549$1'::text, 1280::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 380 THEN
+										RETURN ROW(225::smallint, 'UA'::text, 380::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[89]\d{9}|[3-9]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1536::bigint, 9::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								ELSE
+									IF k = 381 THEN
+										RETURN ROW(185::smallint, 'RS'::text, 381::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:38[02-9]\d{6,9}|6\d{7,9}|90\d{4,8}|38\d{5,6}|(?:7\d\d|800)\d{3,9}|(?:[12]\d|3[0-79])\d{5,10})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 8128::bigint, 6::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 382 THEN
+										RETURN ROW(136::smallint, 'ME'::text, 382::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:20|[3-79]\d)\d{6}|80\d{6,7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 387 THEN
+								IF k = 383 THEN
+									RETURN ROW(239::smallint, 'XK'::text, 383::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:2\d{7,8}|3\d{7,11}|(?:4\d\d|[89]00)\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 7936::bigint, 8::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 385 THEN
+									RETURN ROW(94::smallint, 'HR'::text, 385::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[2-69]\d{8}|80\d{5,7}|[1-79]\d{7}|6\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 896::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 386 THEN
+									RETURN ROW(195::smallint, 'SI'::text, 386::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:00|10(?:22|66|88|99))'::text, NULL::text[], '^(?:[1-7]\d{7}|8\d{4,7}|90\d{4,6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 480::bigint, 5::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k < 420 THEN
+									IF k = 387 THEN
+										RETURN ROW(16::smallint, 'BA'::text, 387::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:6\d{8}|(?:[35689]\d|49|70)\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 389 THEN
+										RETURN ROW(140::smallint, 'MK'::text, 389::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[2-578]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								ELSE
+									IF k = 420 THEN
+										RETURN ROW(54::smallint, 'CZ'::text, 420::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[2-578]\d|60)\d{7}|9\d{8,11})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 7680::bigint, 9::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 421 THEN
+										RETURN ROW(197::smallint, 'SK'::text, 421::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[2-689]\d{8}|[2-59]\d{6}|[2-5]\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 704::bigint, 6::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								END IF;
+							END IF;
+						END IF;
+					END IF;
+				ELSE
+					IF k < 592 THEN
+						IF k < 505 THEN
+							IF k < 502 THEN
+								IF k = 423 THEN
+									RETURN ROW(125::smallint, 'LI'::text, 423::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[68]\d{8}|(?:[2378]\d|90)\d{5})$'::text, '^((?:(1001)|0))'::text, NULL::text[], 1::smallint, 3::smallint, NULL::text, NULL::text, 640::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 500 THEN
+									RETURN ROW(70::smallint, 'FK'::text, 500::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[2-7]\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 32::bigint, 5::smallint, 5::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 501 THEN
+									RETURN ROW(35::smallint, 'BZ'::text, 501::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:0800\d|[2-8])\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 2176::bigint, 7::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 502 THEN
+									RETURN ROW(88::smallint, 'GT'::text, 502::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:80\d{6}|(?:1\d{3}|[2-7])\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 2304::bigint, 8::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 503 THEN
+									RETURN ROW(205::smallint, 'SV'::text, 503::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[25-7]\d{7}|(?:80\d|900)\d{4}(?:\d{4})?)$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 2432::bigint, 7::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 504 THEN
+									RETURN ROW(93::smallint, 'HN'::text, 504::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:8\d{10}|[237-9]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 2304::bigint, 8::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 508 THEN
+								IF k = 505 THEN
+									RETURN ROW(161::smallint, 'NI'::text, 505::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:1800|[25-8]\d{3})\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 506 THEN
+									RETURN ROW(48::smallint, 'CR'::text, 506::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:8\d|90)\d{8}|(?:[24-8]\d{3}|3005)\d{4})$'::text, '^((?:(19(?:0[0-2468]|1[09]|20|66|77|99))))'::text, NULL::text[], 1::smallint, 2::smallint, NULL::text, NULL::text, 1280::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 507 THEN
+									RETURN ROW(169::smallint, 'PA'::text, 507::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:00800|8\d{3})\d{6}|[68]\d{7}|[1-57-9]\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 3456::bigint, 7::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k < 590 THEN
+									IF k = 508 THEN
+										RETURN ROW(176::smallint, 'PM'::text, 508::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[78]\d{8}|[2-9]\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 576::bigint, 6::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 509 THEN
+										RETURN ROW(95::smallint, 'HT'::text, 509::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[2-589]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								ELSE
+									IF k = 590 THEN
+										RETURN ROW(85::smallint, 'GP'::text, 590::smallint, 0::smallint, 3::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:7090\d{5}|(?:[56]9|[89]\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, ARRAY['^(?:(?:59(?:0(?:0[1-68]|[14][0-24-9]|2[0-68]|3[1-9]|5[3-579]|[68][0-689]|7[08]|9\d)|87\d)|80[6-9]\d\d)\d{4})$', '^(?:(?:69(?:0\d\d|1(?:2[2-9]|3[0-5]))|7090[0-4])\d{4})$', '^(?:80[0-5]\d{6})$', '^(?:8[129]\d{7})$', NULL, NULL, NULL, NULL, '^(?:9(?:(?:39[5-7]|76[018])\d|475[0-6])\d{4})$', NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 591 THEN
+										RETURN ROW(28::smallint, 'BO'::text, 591::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:00(?:1\d)?)'::text, NULL::text[], '^(?:(?:[2-7]\d\d|8001)\d{5})$'::text, '^((?:0(1\d)?))'::text, NULL::text[], 1::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								END IF;
+							END IF;
+						END IF;
+					ELSE
+						IF k < 599 THEN
+							IF k < 595 THEN
+								IF k = 592 THEN
+									RETURN ROW(91::smallint, 'GY'::text, 592::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['001']::text[], '^(?:(?:[2-8]\d{3}|9008)\d{3})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 593 THEN
+									RETURN ROW(61::smallint, 'EC'::text, 593::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:1\d{9,10}|(?:[2-7]|9\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 3840::bigint, 8::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 594 THEN
+									RETURN ROW(78::smallint, 'GF'::text, 594::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:694\d|7093)\d{5}|(?:59|[89]\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k < 597 THEN
+									IF k = 595 THEN
+										RETURN ROW(181::smallint, 'PY'::text, 595::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[36-8]\d{5,8}|4\d{6,8}|59\d{6}|9\d{5,10}|(?:2\d|5[0-8])\d{6,7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 4032::bigint, 6::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 596 THEN
+										RETURN ROW(146::smallint, 'MQ'::text, 596::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:7091\d{5}|(?:[56]9|[89]\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								ELSE
+									IF k = 597 THEN
+										RETURN ROW(202::smallint, 'SR'::text, 597::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[2-5]|[6-9]\d)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 192::bigint, 6::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 598 THEN
+										RETURN ROW(228::smallint, 'UY'::text, 598::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:0(?:0|1[3-9]\d))'::text, NULL::text[], '^(?:0004\d{2,9}|[1249]\d{7}|2\d{3,4}|(?:[49]\d|80)\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 16368::bigint, 4::smallint, 13::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 673 THEN
+								IF k = 599 THEN
+									RETURN ROW(51::smallint, 'CW'::text, 599::smallint, 0::smallint, 2::smallint, false::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[34]1|60|(?:7|9\d)\d)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, '^(?:[69])'::text, NULL::text, 384::bigint, 7::smallint, 8::smallint, ARRAY['^(?:9(?:4(?:3[0-5]|4[14]|6\d)|50\d|7(?:2[014]|3[02-9]|4[4-9]|6[357]|77|8[7-9])|8(?:3[39]|[46]\d|7[01]|8[57-9]))\d{4})$', '^(?:953[01]\d{4}|9(?:5[12467]|6[5-9])\d{5})$', NULL, NULL, NULL, NULL, NULL, '^(?:955\d{5})$', NULL, '^(?:60[0-2]\d{4})$']::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 256, 0, 128]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 670 THEN
+									RETURN ROW(216::smallint, 'TL'::text, 670::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:7\d{7}|(?:[2-47]\d|[89]0)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 384::bigint, 7::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 672 THEN
+									RETURN ROW(159::smallint, 'NF'::text, 672::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[13]\d{5})$'::text, '^((?:([0-258]\d{4})$))'::text, NULL::text[], 1::smallint, 295::smallint, NULL::text, '3$1'::text, 64::bigint, 6::smallint, 6::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k < 675 THEN
+									IF k = 673 THEN
+										RETURN ROW(27::smallint, 'BN'::text, 673::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[2-578]\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 674 THEN
+										RETURN ROW(165::smallint, 'NR'::text, 674::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:222|444|(?:55|8\d)\d|666|777|999)\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								ELSE
+									IF k = 675 THEN
+										RETURN ROW(172::smallint, 'PG'::text, 675::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:00|140[1-3])'::text, NULL::text[], '^(?:(?:180|[78]\d{3})\d{4}|(?:[2-589]\d|64)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 384::bigint, 7::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 676 THEN
+										RETURN ROW(219::smallint, 'TO'::text, 676::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:0800|(?:[5-8]\d\d|999)\d)\d{3}|[2-8]\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 160::bigint, 5::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								END IF;
+							END IF;
+						END IF;
+					END IF;
+				END IF;
+			ELSE
+				IF k < 883 THEN
+					IF k < 691 THEN
+						IF k < 683 THEN
+							IF k < 680 THEN
+								IF k = 677 THEN
+									RETURN ROW(189::smallint, 'SB'::text, 677::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:0[01])'::text, NULL::text[], '^(?:[6-9]\d{6}|[1-6]\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 160::bigint, 5::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 678 THEN
+									RETURN ROW(236::smallint, 'VU'::text, 678::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[57-9]\d{6}|(?:[238]\d|48)\d{3})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 160::bigint, 5::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 679 THEN
+									RETURN ROW(69::smallint, 'FJ'::text, 679::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:0(?:0|52))'::text, NULL::text[], '^(?:45\d{5}|(?:0800\d|[235-9])\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 2176::bigint, 7::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 680 THEN
+									RETURN ROW(180::smallint, 'PW'::text, 680::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:01[12])'::text, NULL::text[], '^(?:(?:[24-8]\d\d|345|900)\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 681 THEN
+									RETURN ROW(237::smallint, 'WF'::text, 681::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:40|72|8\d{4})\d{4}|[89]\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 576::bigint, 6::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 682 THEN
+									RETURN ROW(43::smallint, 'CK'::text, 682::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[2-578]\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 32::bigint, 5::smallint, 5::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 687 THEN
+								IF k = 683 THEN
+									RETURN ROW(166::smallint, 'NU'::text, 683::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[4-7]|888\d)\d{3})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 144::bigint, 4::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 685 THEN
+									RETURN ROW(238::smallint, 'WS'::text, 685::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['0']::text[], '^(?:(?:[2-6]|8\d{5})\d{4}|[78]\d{6}|[68]\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1248::bigint, 5::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 686 THEN
+									RETURN ROW(114::smallint, 'KI'::text, 686::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[37]\d|6[0-79])\d{6}|(?:[2-48]\d|50)\d{3})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 288::bigint, 5::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k < 689 THEN
+									IF k = 687 THEN
+										RETURN ROW(157::smallint, 'NC'::text, 687::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:050|[2-57-9]\d\d)\d{3})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 64::bigint, 6::smallint, 6::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 688 THEN
+										RETURN ROW(222::smallint, 'TV'::text, 688::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:2|7\d\d|90)\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 224::bigint, 5::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								ELSE
+									IF k = 689 THEN
+										RETURN ROW(171::smallint, 'PF'::text, 689::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:4\d{5}(?:\d{2})?|8\d{7,8})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 832::bigint, 6::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 690 THEN
+										RETURN ROW(215::smallint, 'TK'::text, 690::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[2-47]\d{3,6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 240::bigint, 4::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								END IF;
+							END IF;
+						END IF;
+					ELSE
+						IF k < 855 THEN
+							IF k < 808 THEN
+								IF k = 691 THEN
+									RETURN ROW(71::smallint, 'FM'::text, 691::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[39]\d\d|820)\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 692 THEN
+									RETURN ROW(139::smallint, 'MH'::text, 692::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['011']::text[], '^(?:329\d{4}|(?:[256]\d|45)\d{5})$'::text, NULL::text, ARRAY['1']::text[], 0::smallint, 2::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 800 THEN
+									RETURN ROW(245::smallint, ''::text, 800::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, NULL::text[], '^(?:(?:00|[1-9]\d)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k < 852 THEN
+									IF k = 808 THEN
+										RETURN ROW(246::smallint, ''::text, 808::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, NULL::text[], '^(?:[1-9]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 850 THEN
+										RETURN ROW(117::smallint, 'KP'::text, 850::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00', '99']::text[], '^(?:85\d{6}|(?:19\d|[2-7])\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1280::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								ELSE
+									IF k = 852 THEN
+										RETURN ROW(92::smallint, 'HK'::text, 852::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:00(?:30|5[09]|[126-9]?))'::text, NULL::text[], '^(?:8[0-46-9]\d{6,7}|9\d{4,7}|(?:[2-7]|9\d{3})\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 3040::bigint, 5::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 853 THEN
+										RETURN ROW(144::smallint, 'MO'::text, 853::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:0800\d{3}|(?:28|[68]\d)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 384::bigint, 7::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 878 THEN
+								IF k = 855 THEN
+									RETURN ROW(113::smallint, 'KH'::text, 855::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:00[14-9])'::text, NULL::text[], '^(?:1\d{9}|[1-9]\d{7,8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1792::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 856 THEN
+									RETURN ROW(122::smallint, 'LA'::text, 856::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:2\d|3)\d{8}|(?:[235-8]\d|41)\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1792::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 870 THEN
+									RETURN ROW(247::smallint, ''::text, 870::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, NULL::text[], '^(?:7\d{11}|[235-7]\d{8})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 4608::bigint, 9::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k < 881 THEN
+									IF k = 878 THEN
+										RETURN ROW(248::smallint, ''::text, 878::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, NULL::text[], '^(?:10\d{10})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 4096::bigint, 12::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 880 THEN
+										RETURN ROW(18::smallint, 'BD'::text, 880::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[1-469]\d{9}|8[0-79]\d{7,8}|[2-79]\d{8}|[2-9]\d{7}|[3-9]\d{6}|[57-9]\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1984::bigint, 6::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								ELSE
+									IF k = 881 THEN
+										RETURN ROW(249::smallint, ''::text, 881::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, NULL::text[], '^(?:6\d{9}|[0-36-9]\d{8})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1536::bigint, 9::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 882 THEN
+										RETURN ROW(250::smallint, ''::text, 882::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, NULL::text[], '^(?:[13]\d{6}(?:\d{2,5})?|[19]\d{7}|(?:[25]\d\d|4)\d{7}(?:\d{2})?)$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 8064::bigint, 7::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								END IF;
+							END IF;
+						END IF;
+					END IF;
+				ELSE
+					IF k < 971 THEN
+						IF k < 963 THEN
+							IF k < 960 THEN
+								IF k = 883 THEN
+									RETURN ROW(251::smallint, ''::text, 883::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, NULL::text[], '^(?:(?:[1-4]\d|51)\d{6,10})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 7936::bigint, 8::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 886 THEN
+									RETURN ROW(223::smallint, 'TW'::text, 886::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:0(?:0[25-79]|19))'::text, NULL::text[], '^(?:[2-689]\d{8}|7\d{9,10}|[2-8]\d{7}|2\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 3968::bigint, 7::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 888 THEN
+									RETURN ROW(252::smallint, ''::text, 888::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, NULL::text[], '^(?:\d{11})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 2048::bigint, 11::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 960 THEN
+									RETURN ROW(151::smallint, 'MV'::text, 960::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:0(?:0|19))'::text, NULL::text[], '^(?:(?:800|9[0-57-9]\d)\d{7}|[34679]\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1152::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 961 THEN
+									RETURN ROW(123::smallint, 'LB'::text, 961::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[27-9]\d{7}|[13-9]\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 384::bigint, 7::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 962 THEN
+									RETURN ROW(109::smallint, 'JO'::text, 962::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:(?:[2689]|7\d)\d|32|427|53)\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 966 THEN
+								IF k = 963 THEN
+									RETURN ROW(207::smallint, 'SY'::text, 963::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[1-359]\d{8}|[1-5]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 964 THEN
+									RETURN ROW(103::smallint, 'IQ'::text, 964::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:1|7\d\d)\d{7}|[2-6]\d{7,8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1792::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 965 THEN
+									RETURN ROW(119::smallint, 'KW'::text, 965::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:18\d{5}|(?:[2569]\d|41)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 384::bigint, 7::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k < 968 THEN
+									IF k = 966 THEN
+										RETURN ROW(188::smallint, 'SA'::text, 966::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[15]\d|800|92)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1536::bigint, 9::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 967 THEN
+										RETURN ROW(240::smallint, 'YE'::text, 967::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:1|7\d)\d{7}|[1-7]\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 896::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								ELSE
+									IF k = 968 THEN
+										RETURN ROW(168::smallint, 'OM'::text, 968::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:1505|[279]\d{3}|500)\d{4}|800\d{5,6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 896::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 970 THEN
+										RETURN ROW(178::smallint, 'PS'::text, 970::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[2489]2\d{6}|(?:1\d|5)\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1792::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								END IF;
+							END IF;
+						END IF;
+					ELSE
+						IF k < 979 THEN
+							IF k < 974 THEN
+								IF k = 971 THEN
+									RETURN ROW(2::smallint, 'AE'::text, 971::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[4-7]\d|9[0-689])\d{7}|800\d{2,9}|[2-4679]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 8160::bigint, 5::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 972 THEN
+									RETURN ROW(99::smallint, 'IL'::text, 972::smallint, 0::smallint, 1::smallint, true::boolean, '^(?:0(?:0|1(?:05|[2-9])))'::text, NULL::text[], '^(?:1\d{6}(?:\d{3,5})?|[57]\d{8}|[1-489]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 8064::bigint, 7::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 973 THEN
+									RETURN ROW(22::smallint, 'BH'::text, 973::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[136-9]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k < 976 THEN
+									IF k = 974 THEN
+										RETURN ROW(182::smallint, 'QA'::text, 974::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:800\d{4}|(?:2|800)\d{6}|(?:0080|[3-7])\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 2944::bigint, 7::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 975 THEN
+										RETURN ROW(32::smallint, 'BT'::text, 975::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:[178]\d{7}|[2-8]\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 384::bigint, 7::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								ELSE
+									IF k = 976 THEN
+										RETURN ROW(143::smallint, 'MN'::text, 976::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['001']::text[], '^(?:[12]\d{7,9}|[5-9]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1792::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 977 THEN
+										RETURN ROW(164::smallint, 'NP'::text, 977::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:1\d|9)\d{9}|[1-9]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 3328::bigint, 8::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								END IF;
+							END IF;
+						ELSE
+							IF k < 994 THEN
+								IF k = 979 THEN
+									RETURN ROW(253::smallint, ''::text, 979::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, NULL::text[], '^(?:[1359]\d{8})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 992 THEN
+									RETURN ROW(214::smallint, 'TJ'::text, 992::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['810']::text[], '^(?:(?:[0-57-9]\d|66)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 993 THEN
+									RETURN ROW(217::smallint, 'TM'::text, 993::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['810']::text[], '^(?:[1-7]\d{7})$'::text, NULL::text, ARRAY['8']::text[], 0::smallint, 256::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k < 996 THEN
+									IF k = 994 THEN
+										RETURN ROW(15::smallint, 'AZ'::text, 994::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:365\d{6}|(?:[124579]\d|60|88)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 995 THEN
+										RETURN ROW(77::smallint, 'GE'::text, 995::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:[3-57]\d\d|800)\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								ELSE
+									IF k = 996 THEN
+										RETURN ROW(112::smallint, 'KG'::text, 996::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:8\d{9}|[235-9]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1536::bigint, 9::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+									IF k = 998 THEN
+										RETURN ROW(229::smallint, 'UZ'::text, 998::smallint, 0::smallint, 1::smallint, true::boolean, NULL::text, ARRAY['00']::text[], '^(?:(?:20|33|[5-9]\d)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+									END IF;
+								END IF;
+							END IF;
+						END IF;
+					END IF;
+				END IF;
+			END IF;
+		END IF;
+	END LOOP;
+	RETURN NULL;
+END
+$$;

@@ -3,7 +3,9 @@
 -- signatures, defaults, volatility, strictness and parallel safety, the same
 -- results and the same errors (SQLSTATE, message, detail, hint).  The
 -- numbering plans are the rows of hotel_agent.e164_plan
--- (19_e164_metadata.sql), generated from the same metadata as the C tables.
+-- (19_e164_metadata.sql), generated from the same metadata as the C tables;
+-- the hot path finds them with e164_plan_of_region() and
+-- e164_plan_of_calling_code(), generated beside the table from the same rows.
 --
 -- Each step follows the C code of the same name (src/e164.c, e164_policy.c,
 -- identifier_kind.c, email.c, identifier.c); read them together.  Metadata
@@ -152,10 +154,10 @@ DECLARE
 	not_start constant text := E'\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f !"#$%&''()*,-./:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\x7f';
 	not_end constant text := E'\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f !"$%&''()*+,-./:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\x7f';
 	-- libphonenumber-js's digits, and their ASCII values
-	any_digits constant text := '0123456789０１２３４５６７８９٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹';
-	ascii_digits constant text := '0123456789012345678901234567890123456789';
-	digits_class constant text := '0-9\uFF10-\uFF19\u0660-\u0669\u06F0-\u06F9';
-	punct_class constant text := '\-\u2010-\u2015\u2212\u30FC\uFF0D\uFF0F/\uFF0E. \u00A0\u00AD\u200B\u2060\u3000()\uFF08\uFF09\uFF3B\uFF3D\[\]~\u2053\u223C\uFF5E';
+	any_digits text;
+	ascii_digits text;
+	digits_class text;
+	punct_class text;
 	seg text;
 	t text;
 	s text;
@@ -169,21 +171,13 @@ DECLARE
 	tel integer;
 	a integer;
 	b integer;
-	simple boolean := true;
+	simple boolean;
 	c text;
 	-- libphonenumber-js's extension pattern, caseless as PCRE2 reads it
 	-- (letters as classes of their Unicode case variants: s and U+017F,
 	-- Cyrillic д and о and their U+1C81, U+1C82 variants)
-	ext_rx constant text :=
-		';[eE][xX][tT]=[0-9\uFF10-\uFF19\u0660-\u0669\u06F0-\u06F9]{1,20}'
-		'|[ \u00A0\t,]*(?:[eE]?[xX][tT](?:[eE][nN][sSſ][iI](?:[oO]\u0301?|[óÓ]))?[nN]?|[ｅＥ]?[ｘＸ][ｔＴ][ｎＮ]?|[дДᲁ][оОᲂ][бБ]|[aA][nN][eE][xX][oO])'
-		'[:.\uFF0E]?[ \u00A0\t,\-]*[0-9\uFF10-\uFF19\u0660-\u0669\u06F0-\u06F9]{1,20}#?'
-		'|[ \u00A0\t,]*(?:[xX\uFF58\uFF38#\uFF03~\uFF5E]|[iI][nN][tT]|[ｉＩ][ｎＮ][ｔＴ])'
-		'[:.\uFF0E]?[ \u00A0\t,\-]*[0-9\uFF10-\uFF19\u0660-\u0669\u06F0-\u06F9]{1,9}#?'
-		'|[\- ]+[0-9\uFF10-\uFF19\u0660-\u0669\u06F0-\u06F9]{1,6}#'
-		'|[ \u00A0\t]*(?:,{2}|;)[:.\uFF0E]?[ \u00A0\t,\-]*[0-9\uFF10-\uFF19\u0660-\u0669\u06F0-\u06F9]{1,15}#?'
-		'|[ \u00A0\t]*,+[:.\uFF0E]?[ \u00A0\t,\-]*[0-9\uFF10-\uFF19\u0660-\u0669\u06F0-\u06F9]{1,9}#?';
-	out text := '';
+	ext_rx text;
+	out text;
 BEGIN
 	n := length(raw);
 	IF octet_length(raw) = n AND strpos(raw, ';') = 0 THEN
@@ -208,6 +202,22 @@ BEGIN
 	END IF;
 
 	-- the full path, on characters
+	-- (its constants are set here, not declared with their values: a
+	-- declaration's value is computed on every call, and the fast path
+	-- above needs none of them)
+	any_digits := '0123456789０１２３４５６７８９٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹';
+	ascii_digits := '0123456789012345678901234567890123456789';
+	digits_class := '0-9\uFF10-\uFF19\u0660-\u0669\u06F0-\u06F9';
+	punct_class := '\-\u2010-\u2015\u2212\u30FC\uFF0D\uFF0F/\uFF0E. \u00A0\u00AD\u200B\u2060\u3000()\uFF08\uFF09\uFF3B\uFF3D\[\]~\u2053\u223C\uFF5E';
+	ext_rx :=
+		';[eE][xX][tT]=[0-9\uFF10-\uFF19\u0660-\u0669\u06F0-\u06F9]{1,20}'
+		'|[ \u00A0\t,]*(?:[eE]?[xX][tT](?:[eE][nN][sSſ][iI](?:[oO]\u0301?|[óÓ]))?[nN]?|[ｅＥ]?[ｘＸ][ｔＴ][ｎＮ]?|[дДᲁ][оОᲂ][бБ]|[aA][nN][eE][xX][oO])'
+		'[:.\uFF0E]?[ \u00A0\t,\-]*[0-9\uFF10-\uFF19\u0660-\u0669\u06F0-\u06F9]{1,20}#?'
+		'|[ \u00A0\t,]*(?:[xX\uFF58\uFF38#\uFF03~\uFF5E]|[iI][nN][tT]|[ｉＩ][ｎＮ][ｔＴ])'
+		'[:.\uFF0E]?[ \u00A0\t,\-]*[0-9\uFF10-\uFF19\u0660-\u0669\u06F0-\u06F9]{1,9}#?'
+		'|[\- ]+[0-9\uFF10-\uFF19\u0660-\u0669\u06F0-\u06F9]{1,6}#'
+		'|[ \u00A0\t]*(?:,{2}|;)[:.\uFF0E]?[ \u00A0\t,\-]*[0-9\uFF10-\uFF19\u0660-\u0669\u06F0-\u06F9]{1,15}#?'
+		'|[ \u00A0\t]*,+[:.\uFF0E]?[ \u00A0\t,\-]*[0-9\uFF10-\uFF19\u0660-\u0669\u06F0-\u06F9]{1,9}#?';
 	ctx := CASE WHEN strpos(raw, ';') > 0 THEN strpos(raw, ';phone-context=') ELSE 0 END;
 	IF ctx > 0 THEN
 		-- tel: URI with a context: rebuild "+context" + local number (0-based as in C)
@@ -315,10 +325,9 @@ BEGIN
 		RETURN chr(1) || '9';
 	END IF;
 	IF region IS NOT NULL AND region <> '' THEN
-		SELECT * INTO rplan FROM hotel_agent.e164_plan p
-		WHERE p.region = translate(e164_parse.region, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ')
-		  AND p.region <> '';
-		IF NOT FOUND THEN
+		rplan := hotel_agent.e164_plan_of_region(
+			translate(e164_parse.region, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'));
+		IF rplan.plan IS NULL THEN
 			RETURN chr(1) || '8';
 		END IF;
 	END IF;
@@ -333,10 +342,8 @@ BEGIN
 		IF starts_with(d, '0') OR d = '' THEN
 			RETURN chr(1) || '3';
 		END IF;
-		SELECT * INTO mainp FROM hotel_agent.e164_plan p
-		WHERE p.member = 0 AND p.cc IN (substr(d, 1, 1)::integer, substr(d, 1, 2)::integer, substr(d, 1, 3)::integer)
-		ORDER BY p.cc LIMIT 1;
-		IF NOT FOUND THEN
+		mainp := hotel_agent.e164_plan_of_calling_code(d);
+		IF mainp.plan IS NULL THEN
 			RETURN chr(1) || '3';
 		END IF;
 		sel := mainp;
@@ -358,10 +365,8 @@ BEGIN
 		IF m > 0 AND m < length(d) AND substr(d, m + 1, 1) <> '0' THEN
 			-- international prefix: the rest is read as after '+'
 			d := substr(d, m + 1);
-			SELECT * INTO mainp FROM hotel_agent.e164_plan p
-			WHERE p.member = 0 AND p.cc IN (substr(d, 1, 1)::integer, substr(d, 1, 2)::integer, substr(d, 1, 3)::integer)
-			ORDER BY p.cc LIMIT 1;
-			IF NOT FOUND THEN
+			mainp := hotel_agent.e164_plan_of_calling_code(d);
+			IF mainp.plan IS NULL THEN
 				RETURN chr(1) || '3';
 			END IF;
 			sel := mainp;
@@ -371,7 +376,7 @@ BEGIN
 			IF rplan.member = 0 THEN
 				mainp := rplan;
 			ELSE
-				SELECT * INTO mainp FROM hotel_agent.e164_plan p WHERE p.cc = rplan.cc AND p.member = 0;
+				mainp := hotel_agent.e164_plan_of_calling_code(rplan.cc::text);
 			END IF;
 			t := rplan.cc::text;
 			IF NOT starts_with(d, t) THEN
@@ -395,10 +400,8 @@ BEGIN
 			END IF;
 		ELSIF bare AND raw ~ '^[ \t-\r]*(?:[wW][hH][aA][tT][sS][aA][pP][pP][:\x1a])?[0-9]+[ \t-\r]*$'
 			AND NOT starts_with(d, '0') THEN
-			SELECT * INTO mainp FROM hotel_agent.e164_plan p
-			WHERE p.member = 0 AND p.cc IN (substr(d, 1, 1)::integer, substr(d, 1, 2)::integer, substr(d, 1, 3)::integer)
-			ORDER BY p.cc LIMIT 1;
-			IF NOT FOUND THEN
+			mainp := hotel_agent.e164_plan_of_calling_code(d);
+			IF mainp.plan IS NULL THEN
 				RETURN chr(1) || '2';
 			END IF;
 			sel := mainp;
@@ -529,7 +532,7 @@ BEGIN
 	END IF;
 	IF octet_length(region) = 2 THEN
 		code := translate(region, 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ');
-		IF code ~ '^[A-Z]{2}$' AND EXISTS (SELECT FROM hotel_agent.e164_plan p WHERE p.region = code AND p.region <> '') THEN
+		IF code ~ '^[A-Z]{2}$' AND (hotel_agent.e164_plan_of_region(code)).plan IS NOT NULL THEN
 			RETURN code;
 		END IF;
 	END IF;
@@ -693,16 +696,19 @@ LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 SET search_path = ''
 AS $$
 DECLARE
-	region text;
 	r text;
 BEGIN
 	IF raw IS NULL THEN
 		RETURN NULL;
 	END IF;
-	IF default_region IS NOT NULL THEN
-		region := hotel_agent.e164_parse_region(default_region);
+	-- e164_parse() looks the region up itself (after its length bound) and
+	-- fails with '8' when it is unknown: e164_parse_region() and its error
+	-- are needed only when the number was not accepted, or for '', which
+	-- e164_parse() reads as no region.
+	r := hotel_agent.e164_parse(raw, default_region, false);
+	IF default_region IS NOT NULL AND (starts_with(r, chr(1)) OR default_region = '') THEN
+		PERFORM hotel_agent.e164_parse_region(default_region);
 	END IF;
-	r := hotel_agent.e164_parse(raw, region, false);
 	IF starts_with(r, chr(1)) THEN
 		PERFORM hotel_agent.e164_parse_fail('P' || substr(r, 2), raw);
 	END IF;
@@ -716,16 +722,19 @@ LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
 SET search_path = ''
 AS $$
 DECLARE
-	region text;
 	r text;
 BEGIN
 	IF raw IS NULL THEN
 		RETURN NULL;
 	END IF;
-	IF default_region IS NOT NULL THEN
-		region := hotel_agent.e164_parse_region(default_region);
+	-- e164_parse() looks the region up itself (after its length bound) and
+	-- fails with '8' when it is unknown: e164_parse_region() and its error
+	-- are needed only when the number was not accepted, or for '', which
+	-- e164_parse() reads as no region.
+	r := hotel_agent.e164_parse(raw, default_region, false);
+	IF default_region IS NOT NULL AND (starts_with(r, chr(1)) OR default_region = '') THEN
+		PERFORM hotel_agent.e164_parse_region(default_region);
 	END IF;
-	r := hotel_agent.e164_parse(raw, region, false);
 	RETURN CASE WHEN starts_with(r, chr(1)) THEN NULL ELSE r END;
 END
 $$;
