@@ -1663,7 +1663,9 @@ BEGIN
     -- whatever it is granted; only a superuser may create a BYPASSRLS
     -- role on PostgreSQL 15. The role gets one policy per such table that
     -- lets it reach every row: its privileges above still decide what it
-    -- may do with them. Tables without row level security get none.
+    -- may do with them. Tables without row level security get none. The
+    -- tables are those of backend_access_privileges() in the six tables'
+    -- schema (the six).
     FOR stmt IN
         SELECT pg_catalog.format('CREATE POLICY %I ON %s TO %I USING (true) WITH CHECK (true)',
                                  'hotel_agent_backend_' OPERATOR(pg_catalog.||) grant_backend_access.role,
@@ -1671,8 +1673,10 @@ BEGIN
         FROM pg_catalog.pg_class c
         WHERE c.relnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
           AND c.relrowsecurity
-          AND c.relname OPERATOR(pg_catalog.=) ANY (ARRAY['users', 'user_sessions', 'password_history',
-              'tenants', 'tenant_user_identifiers', 'lock_audit']::pg_catalog.name[])
+          AND c.oid OPERATOR(pg_catalog.=) ANY (ARRAY(
+              SELECT pg_catalog.to_regclass(t.object_name)::pg_catalog.oid
+              FROM hotel_agent.backend_access_privileges(true) t
+              WHERE t.object_type OPERATOR(pg_catalog.=) 'table'))
           AND NOT EXISTS (SELECT FROM pg_catalog.pg_policy pol
                           WHERE pol.polrelid OPERATOR(pg_catalog.=) c.oid
                             AND pol.polname OPERATOR(pg_catalog.=) ('hotel_agent_backend_' OPERATOR(pg_catalog.||) grant_backend_access.role))
@@ -1714,14 +1718,17 @@ BEGIN
         RETURN NEXT stmt;
     END LOOP;
 
-    -- The row level security policies grant_backend_access() made.
+    -- The row level security policies grant_backend_access() made, on the
+    -- tables of backend_access_privileges() as there.
     FOR stmt IN
         SELECT pg_catalog.format('DROP POLICY %I ON %s', pol.polname, c.oid::pg_catalog.regclass)
         FROM pg_catalog.pg_class c
         JOIN pg_catalog.pg_policy pol ON pol.polrelid OPERATOR(pg_catalog.=) c.oid
         WHERE c.relnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
-          AND c.relname OPERATOR(pg_catalog.=) ANY (ARRAY['users', 'user_sessions', 'password_history',
-              'tenants', 'tenant_user_identifiers', 'lock_audit']::pg_catalog.name[])
+          AND c.oid OPERATOR(pg_catalog.=) ANY (ARRAY(
+              SELECT pg_catalog.to_regclass(t.object_name)::pg_catalog.oid
+              FROM hotel_agent.backend_access_privileges(true) t
+              WHERE t.object_type OPERATOR(pg_catalog.=) 'table'))
           AND pol.polname OPERATOR(pg_catalog.=) ('hotel_agent_backend_' OPERATOR(pg_catalog.||) revoke_backend_access.role)
         ORDER BY c.relname
     LOOP
