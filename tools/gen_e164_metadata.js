@@ -585,49 +585,50 @@ function emitSql() {
 		return [`${indent}IF k < ${entries[mid].key} THEN`, ...search(entries.slice(0, mid), indent + '\t'),
 			`${indent}ELSE`, ...search(entries.slice(mid), indent + '\t'), `${indent}END IF;`]
 	}
-	L.push('-- e164_plan_of_region(code): the plan of region code (two upper-case')
-	L.push('-- letters), or NULL. The same rows as hotel_agent.e164_plan, searched by')
-	L.push('-- the code as a number (first letter * 100 + second): no collation involved.')
-	L.push('CREATE OR REPLACE FUNCTION hotel_agent.e164_plan_of_region(code text)')
-	L.push('RETURNS hotel_agent.e164_plan')
-	L.push('LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE')
-	L.push("SET search_path = ''")
-	L.push('AS $$')
-	L.push('DECLARE')
-	L.push('\tk integer;')
-	L.push('BEGIN')
-	L.push('\tIF octet_length(code) <> 2 THEN')
-	L.push('\t\tRETURN NULL;')
-	L.push('\tEND IF;')
-	L.push('\tk := ascii(code) * 100 + ascii(substr(code, 2));')
-	L.push(...search(byRegion, '\t'))
-	L.push('\tRETURN NULL;')
-	L.push('END')
-	L.push('$$;')
-	L.push('')
-	L.push('-- e164_plan_of_calling_code(digits): the main plan of the calling code')
-	L.push('-- that digits (ASCII digits, not starting with 0) start with: its first')
-	L.push('-- 1, 2 or 3 digits, the shortest that is a calling code (calling codes')
-	L.push('-- are prefix-free); NULL when none is.')
-	L.push('CREATE OR REPLACE FUNCTION hotel_agent.e164_plan_of_calling_code(digits text)')
-	L.push('RETURNS hotel_agent.e164_plan')
-	L.push('LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE')
-	L.push("SET search_path = ''")
-	L.push('AS $$')
-	L.push('DECLARE')
-	L.push('\tk integer;')
-	L.push('BEGIN')
-	L.push("\tIF digits IS NULL OR digits = '' OR starts_with(digits, '0') OR ltrim(digits, '0123456789') <> '' THEN")
-	L.push('\t\tRETURN NULL;')
-	L.push('\tEND IF;')
-	L.push('\tFOR n IN 1 .. least(3, length(digits)) LOOP')
-	L.push('\t\tk := substr(digits, 1, n)::integer;')
-	L.push(...search(byCc, '\t\t'))
-	L.push('\tEND LOOP;')
-	L.push('\tRETURN NULL;')
-	L.push('END')
-	L.push('$$;')
-	L.push('')
+	// lookupFunction(comment, signature, body): a generated lookup, its
+	// declaration the same for both: IMMUTABLE (the rows are code), the
+	// search_path pinned, one integer key.
+	const lookupFunction = (comment, signature, body) => {
+		L.push(...comment.map(c => '-- ' + c))
+		L.push(`CREATE OR REPLACE FUNCTION hotel_agent.${signature}`)
+		L.push('RETURNS hotel_agent.e164_plan')
+		L.push('LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE')
+		L.push("SET search_path = ''")
+		L.push('AS $$')
+		L.push('DECLARE')
+		L.push('\tk integer;')
+		L.push('BEGIN')
+		L.push(...body)
+		L.push('\tRETURN NULL;')
+		L.push('END')
+		L.push('$$;')
+		L.push('')
+	}
+	lookupFunction([
+		'e164_plan_of_region(code): the plan of region code (two upper-case',
+		'letters), or NULL. The same rows as hotel_agent.e164_plan, searched by',
+		'the code as a number (first letter * 100 + second): no collation involved.',
+	], 'e164_plan_of_region(code text)', [
+		'\tIF octet_length(code) <> 2 THEN',
+		'\t\tRETURN NULL;',
+		'\tEND IF;',
+		'\tk := ascii(code) * 100 + ascii(substr(code, 2));',
+		...search(byRegion, '\t'),
+	])
+	lookupFunction([
+		'e164_plan_of_calling_code(digits): the main plan of the calling code',
+		'that digits (ASCII digits, not starting with 0) start with: its first',
+		'1, 2 or 3 digits, the shortest that is a calling code (calling codes',
+		'are prefix-free); NULL when none is.',
+	], 'e164_plan_of_calling_code(digits text)', [
+		"\tIF digits IS NULL OR digits = '' OR starts_with(digits, '0') OR ltrim(digits, '0123456789') <> '' THEN",
+		'\t\tRETURN NULL;',
+		'\tEND IF;',
+		'\tFOR n IN 1 .. least(3, length(digits)) LOOP',
+		'\t\tk := substr(digits, 1, n)::integer;',
+		...search(byCc, '\t\t'),
+		'\tEND LOOP;',
+	])
 	fs.writeFileSync(outPath, L.join('\n'))
 	console.log(`wrote ${outPath}: ${plans.length} plans, ${patterns.length} patterns, ${versionString}`)
 }
