@@ -470,16 +470,37 @@ function emitSql() {
 			throw new Error('pattern outside the subset the SQL twin runs: ' + p)
 		}
 	}
+	// checkLength(mask, n): check_length() of e164.c, 0 possible, 1 too
+	// short, 2 too long, 3 invalid length
+	const checkLength = (mask, n) => {
+		if (!mask) { return 0 }
+		const [lo, hi] = bounds(mask)
+		return n === lo ? 0 : n < lo ? 1 : n > hi ? 2 : (mask >>> n) & 1 ? 0 : 3
+	}
+	// agreeMask(plans): bit n (0 to 31) set when every plan gives a number
+	// of n digits the same length verdict, so that the twin can skip the
+	// per-plan tests of e164_parse_length_for() for it
+	const agreeMask = idx => {
+		let mask = 0
+		for (let n = 0; n < 32; n++) {
+			if (idx.every(i => checkLength(plans[i].lengths, n) === checkLength(plans[idx[0]].lengths, n))) {
+				mask += 2 ** n
+			}
+		}
+		return mask
+	}
 	// the members of each calling code, main plan first
 	const memberOf = new Map()
 	for (let n = 0; n < 1000; n++) {
 		const c = callingCodes[n]
 		if (!c) { continue }
 		for (let k = 0; k < c.count; k++) {
-			memberOf.set(members[c.first + k], { k, count: c.count, uniform: c.uniform })
+			memberOf.set(members[c.first + k], {
+				k, count: c.count, agree: agreeMask(members.slice(c.first, c.first + c.count))
+			})
 		}
 	}
-	const planColumnTypes = ['smallint', 'text', 'smallint', 'smallint', 'smallint', 'boolean', 'text', 'text[]',
+	const planColumnTypes = ['smallint', 'text', 'smallint', 'smallint', 'smallint', 'bigint', 'text', 'text[]',
 		'text', 'text', 'text[]', 'smallint', 'smallint', 'text', 'text', 'bigint', 'smallint', 'smallint',
 		'text[]', 'bigint[]']
 	const byRegion = []
@@ -505,7 +526,7 @@ function emitSql() {
 	L.push('    cc smallint NOT NULL,            -- country calling code')
 	L.push('    member smallint NOT NULL,        -- order among the plans of cc, 0 = main')
 	L.push('    cc_plans smallint NOT NULL,      -- plans sharing cc')
-	L.push('    cc_uniform boolean NOT NULL,     -- all of them have the same lengths')
+	L.push('    cc_agree bigint NOT NULL,        -- bit n: all of them give n digits one verdict')
 	L.push('    idd_rx text,                     -- international prefix, ^(?:p)')
 	L.push('    idd_literals text[],             -- or its literal alternatives')
 	L.push('    nnp_rx text NOT NULL,            -- national number pattern, ^(?:p)$')
@@ -556,7 +577,7 @@ function emitSql() {
 			typeRx = tb.block.map(t => t.pattern < 0 ? null : '^(?:' + patterns[t.pattern] + ')$')
 			typeLengths = tb.block.map(t => t.lengths)
 		}
-		const fields = [String(i), q(p.region), String(p.cc), String(m.k), String(m.count), String(m.uniform),
+		const fields = [String(i), q(p.region), String(p.cc), String(m.k), String(m.count), String(m.agree),
 			q(regex(p.idd, '^(?:', ')')), arr(literals(p.idd), 'text[]'),
 			q('^(?:' + p.nnp + ')$'),
 			q(regex(p.npfp, '^((?:', '))')), arr(literals(p.npfp), 'text[]'),

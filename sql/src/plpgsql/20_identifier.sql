@@ -57,7 +57,9 @@ DECLARE
 	same boolean := true;
 	tl bigint;
 BEGIN
-	IF sel.cc_plans <= 1 OR sel.cc_uniform THEN
+	-- the plans of the calling code agree on n digits (always when it has
+	-- one plan): no need to ask which plan the number belongs to
+	IF n < 32 AND (sel.cc_agree >> n) & 1 = 1 THEN
 		RETURN r;
 	END IF;
 	FOR p IN SELECT * FROM hotel_agent.e164_plan WHERE cc = sel.cc ORDER BY member LOOP
@@ -99,6 +101,8 @@ DECLARE
 	after text;
 	g text[];
 	lit text;
+	e integer;
+	n integer;
 	r integer;
 BEGIN
 	IF num = '' THEN
@@ -113,11 +117,16 @@ BEGIN
 		END LOOP;
 	ELSIF sel.npfp_rx IS NOT NULL
 		AND (sel.npfp_first >> (ascii(num) - 48)) & 1 = 1 THEN
-		g := regexp_match(num, sel.npfp_rx);
-		IF g IS NOT NULL THEN
-			after := substr(num, length(g[1]) + 1);
-			IF sel.transform IS NOT NULL AND sel.npfp_ncap > 0
-				AND g[sel.npfp_ncap + 1] <> '' THEN
+		-- Where the match ends first: without captures the ARE engine does
+		-- not dissect the match (a third of the cost), and most numbers
+		-- have no prefix, or one without a transformation.
+		e := regexp_instr(num, sel.npfp_rx, 1, 1, 1);
+		IF e > 1 THEN
+			after := substr(num, e);
+		END IF;
+		IF e > 1 AND sel.transform IS NOT NULL AND sel.npfp_ncap > 0 THEN
+			g := regexp_match(num, sel.npfp_rx);
+			IF g[sel.npfp_ncap + 1] <> '' THEN
 				lit := sel.transform;
 				FOR i IN 1 .. sel.npfp_ncap LOOP
 					lit := replace(lit, '$' || i, coalesce(g[i + 1], ''));
@@ -133,7 +142,19 @@ BEGIN
 		RETURN num;
 	END IF;
 	IF sel.lengths <> 0 THEN
-		r := hotel_agent.e164_parse_length_for(sel, after);
+		-- e164_parse_length_for(), written out when the plans of the
+		-- calling code agree on the length
+		n := length(after);
+		IF n < 32 AND (sel.cc_agree >> n) & 1 = 1 THEN
+			r := CASE
+				WHEN n = sel.min_len THEN 0
+				WHEN n < sel.min_len THEN 1
+				WHEN n > sel.max_len THEN 2
+				WHEN (sel.lengths >> n) & 1 = 1 THEN 0
+				ELSE 3 END;
+		ELSE
+			r := hotel_agent.e164_parse_length_for(sel, after);
+		END IF;
 		IF r = 1 OR r = 3 THEN
 			RETURN num;
 		END IF;
@@ -295,6 +316,35 @@ BEGIN
 END
 $$;
 
+-- e164_parse_heap_warmup(): true, after allocating and freeing one 1 MB
+-- block.  Why: in a new backend, glibc gives the top of the heap back to
+-- the kernel whenever more than 128 kB is free there, and PostgreSQL 15's
+-- regular expressions malloc() and free() their DFAs (up to about 160 kB
+-- for the national-prefix patterns) on every match.  A new backend thus
+-- shrank and regrew its heap, a brk() pair and its page faults, on about
+-- every third number (strace: 12,766 brk() calls for 20,000 numbers;
+-- 59 us a number against 21 us once warm; doc/benchmarks.md).  Freeing a
+-- block that malloc() had to mmap() raises glibc's thresholds to its size
+-- (the trim threshold to twice it) for the rest of the process, as any
+-- large sort or detoasted value does in a long-lived backend.
+-- Once a session: the function is IMMUTABLE and takes no argument, so the
+-- planner folds a call into the constant true when it first plans the
+-- calling expression (e164_parse()'s, resolve_tenant()'s).
+CREATE OR REPLACE FUNCTION hotel_agent.e164_parse_heap_warmup()
+RETURNS boolean
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+SET search_path = ''
+AS $$
+DECLARE
+	-- a variable, not a constant: a constant argument would be folded too,
+	-- and the block kept in the plan
+	block_size integer := 1048576;
+BEGIN
+	PERFORM pg_catalog.length(pg_catalog.repeat(' ', block_size));
+	RETURN true;
+END
+$$;
+
 -- e164_normalize() of e164.c with the policy of e164_policy.c: raw to
 -- "+<E.164>", or chr(1) and the E164Result.  region is NULL or a code
 -- checked by e164_parse_region(); bare: E164_FLAG_BARE_DIGITS_INTERNATIONAL.
@@ -319,6 +369,8 @@ DECLARE
 	r integer;
 	n integer;
 	t text;
+	-- a constant once planned: the heap warm-up runs once a session
+	warm constant boolean := hotel_agent.e164_parse_heap_warmup();
 BEGIN
 	-- at most 250 characters; the byte bound comes first
 	IF octet_length(raw) > 1000 OR (octet_length(raw) > 250 AND length(raw) > 250) THEN
@@ -415,9 +467,10 @@ BEGIN
 	END IF;
 	-- Below, e164_parse_national() is called only when a national prefix
 	-- can start the number (otherwise it returns the number unchanged),
-	-- and e164_parse_length_for() only for a calling code of several plans
-	-- (otherwise it is e164_parse_check_length(), written out): every call
-	-- costs a search_path switch, and most numbers need none of the three.
+	-- and e164_parse_length_for() only when the plans of the calling code
+	-- disagree on the length (otherwise it is e164_parse_check_length(),
+	-- written out): every call costs a search_path switch, and most numbers
+	-- need none of the three.
 	IF NOT have_nn THEN
 		nn := substr(d, natoff + 1);
 		IF NOT (nn = '' OR (sel.npfp_literals IS NULL AND (sel.npfp_rx IS NULL
@@ -438,8 +491,8 @@ BEGIN
 		ELSIF length(nn) > 17 THEN
 			RETURN chr(1) || '5';
 		END IF;
-		IF mainp.cc_plans <= 1 OR mainp.cc_uniform THEN
-			n := length(nn);
+		n := length(nn);
+		IF (mainp.cc_agree >> n) & 1 = 1 THEN
 			r := CASE
 				WHEN mainp.lengths = 0 THEN 0
 				WHEN n = mainp.min_len THEN 0
