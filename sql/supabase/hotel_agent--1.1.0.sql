@@ -3815,9 +3815,11 @@ LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = ''
 AS $$
 DECLARE
+    region text;
     key text;
     keys text[];
     k text;
+    n integer;
     slug text;
     tenant_status text;
 BEGIN
@@ -3825,16 +3827,25 @@ BEGIN
         RETURN NULL;
     END IF;
     -- a bad region raises 22023, an invalid identifier gives NULL: what
-    -- try_normalize_identifier() does, written out (one nested call less on
-    -- the backend's hottest path)
-    key := hotel_agent.e164_parse_identifier(resolve_tenant.identifier,
-        CASE WHEN resolve_tenant.default_region IS NOT NULL
-             THEN hotel_agent.e164_parse_region(resolve_tenant.default_region) END);
+    -- try_normalize_identifier() does, written out (nested calls less on
+    -- the backend's hottest path).  Without '@' the identifier is a phone
+    -- number, which e164_parse_identifier() hands to e164_parse() as is.
+    region := CASE WHEN resolve_tenant.default_region IS NOT NULL
+                   THEN hotel_agent.e164_parse_region(resolve_tenant.default_region) END;
+    IF strpos(resolve_tenant.identifier, '@') = 0 THEN
+        key := hotel_agent.e164_parse(resolve_tenant.identifier, region, true);
+    ELSE
+        key := hotel_agent.e164_parse_identifier(resolve_tenant.identifier, region);
+    END IF;
     IF starts_with(key, chr(1)) THEN
         RETURN NULL;
     END IF;
-    keys := CASE WHEN left(key, 1) = '+' THEN hotel_agent.phone_match_keys(key) ELSE ARRAY[key] END;
-    FOREACH k IN ARRAY keys LOOP
+    -- The keys in phone_match_keys() order, which lists the key itself
+    -- first: most lookups stop at it, and the other spellings are computed
+    -- only when it has no row.
+    k := key;
+    n := 1;
+    LOOP
         SELECT t.tenant_id::text, t.status::text INTO slug, tenant_status
           FROM public.tenant_user_identifiers i
           LEFT JOIN public.tenants t ON t.id = i.tenant_id
@@ -3843,6 +3854,12 @@ BEGIN
             -- no tenant row (the key's tenant is gone) or not active: NULL
             RETURN CASE WHEN tenant_status = 'active' THEN slug END;
         END IF;
+        IF keys IS NULL THEN
+            keys := CASE WHEN left(key, 1) = '+' THEN hotel_agent.phone_match_keys(key) ELSE ARRAY[key] END;
+        END IF;
+        n := n + 1;
+        EXIT WHEN n > cardinality(keys);
+        k := keys[n];
     END LOOP;
     RETURN NULL;
 END;
