@@ -589,7 +589,12 @@ function emitSql() {
 		const row = 'ROW(' + fields.map((f, j) => /::/.test(f) ? f : f + '::' + planColumnTypes[j]).join(', ') +
 			')::hotel_agent.e164_plan'
 		if (p.region) { byRegion.push({ key: p.region.charCodeAt(0) * 100 + p.region.charCodeAt(1), row }) }
-		if (m.k === 0) { byCc.push({ key: p.cc, row }) }
+		if (m.k === 0) {
+			// the three-digit prefixes that start with the code
+			const digits = String(p.cc).length
+			const scale = 10 ** (3 - digits)
+			byCc.push({ key: p.cc * scale, end: (p.cc + 1) * scale, digits, row })
+		}
 	})
 	L.push(rows.join(',\n') + ';')
 	L.push('')
@@ -598,13 +603,20 @@ function emitSql() {
 	// index scan and locks on every call), and the rows are the table's own.
 	byRegion.sort((a, b) => a.key - b.key)
 	byCc.sort((a, b) => a.key - b.key)
-	const search = (entries, indent) => {
+	byCc.forEach((e, i) => {
+		if (i > 0 && e.key < byCc[i - 1].end) {
+			throw new Error('calling codes not prefix-free: ' + byCc[i - 1].key + ', ' + e.key)
+		}
+	})
+	// search(entries, indent, test): a binary search on k over entries
+	// sorted by key, down to groups of three tried in turn with test(entry)
+	const search = (entries, indent, test) => {
 		if (entries.length <= 3) {
-			return entries.map(e => `${indent}IF k = ${e.key} THEN\n${indent}\tRETURN ${e.row};\n${indent}END IF;`)
+			return entries.map(e => `${indent}IF ${test(e)} THEN\n${indent}\tRETURN ${e.row};\n${indent}END IF;`)
 		}
 		const mid = entries.length >> 1
-		return [`${indent}IF k < ${entries[mid].key} THEN`, ...search(entries.slice(0, mid), indent + '\t'),
-			`${indent}ELSE`, ...search(entries.slice(mid), indent + '\t'), `${indent}END IF;`]
+		return [`${indent}IF k < ${entries[mid].key} THEN`, ...search(entries.slice(0, mid), indent + '\t', test),
+			`${indent}ELSE`, ...search(entries.slice(mid), indent + '\t', test), `${indent}END IF;`]
 	}
 	// lookupFunction(comment, signature, body): a generated lookup, its
 	// declaration the same for both: IMMUTABLE (the rows are code), the
@@ -634,21 +646,21 @@ function emitSql() {
 		'\t\tRETURN NULL;',
 		'\tEND IF;',
 		'\tk := ascii(code) * 100 + ascii(substr(code, 2));',
-		...search(byRegion, '\t'),
+		...search(byRegion, '\t', e => `k = ${e.key}`),
 	])
 	lookupFunction([
 		'e164_plan_of_calling_code(digits): the main plan of the calling code',
 		'that digits (ASCII digits, not starting with 0) start with: its first',
-		'1, 2 or 3 digits, the shortest that is a calling code (calling codes',
-		'are prefix-free); NULL when none is.',
+		'1, 2 or 3 digits that are a calling code (calling codes are prefix-free),',
+		'or NULL. One search on the first three digits (zeros added): a code of',
+		'n digits owns the three-digit numbers that start with it.',
 	], 'e164_plan_of_calling_code(digits text)', [
 		"\tIF digits IS NULL OR digits = '' OR starts_with(digits, '0') OR ltrim(digits, '0123456789') <> '' THEN",
 		'\t\tRETURN NULL;',
 		'\tEND IF;',
-		'\tFOR n IN 1 .. least(3, length(digits)) LOOP',
-		'\t\tk := substr(digits, 1, n)::integer;',
-		...search(byCc, '\t\t'),
-		'\tEND LOOP;',
+		"\tk := substr(digits || '00', 1, 3)::integer;",
+		...search(byCc, '\t', e => e.digits === 3 ? `k = ${e.key} AND length(digits) >= 3` :
+			`k >= ${e.key} AND k < ${e.end}` + (e.digits === 2 ? ' AND length(digits) >= 2' : '')),
 	])
 	fs.writeFileSync(outPath, L.join('\n'))
 	console.log(`wrote ${outPath}: ${plans.length} plans, ${patterns.length} patterns, ${versionString}`)

@@ -1780,8 +1780,9 @@ $$;
 
 -- e164_plan_of_calling_code(digits): the main plan of the calling code
 -- that digits (ASCII digits, not starting with 0) start with: its first
--- 1, 2 or 3 digits, the shortest that is a calling code (calling codes
--- are prefix-free); NULL when none is.
+-- 1, 2 or 3 digits that are a calling code (calling codes are prefix-free),
+-- or NULL. One search on the first three digits (zeros added): a code of
+-- n digits owns the three-digit numbers that start with it.
 CREATE OR REPLACE FUNCTION hotel_agent.e164_plan_of_calling_code(digits text)
 RETURNS hotel_agent.e164_plan
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
@@ -1793,450 +1794,222 @@ BEGIN
 	IF digits IS NULL OR digits = '' OR starts_with(digits, '0') OR ltrim(digits, '0123456789') <> '' THEN
 		RETURN NULL;
 	END IF;
-	FOR n IN 1 .. least(3, length(digits)) LOOP
-		k := substr(digits, 1, n)::integer;
-		IF k < 352 THEN
-			IF k < 222 THEN
-				IF k < 57 THEN
-					IF k < 43 THEN
-						IF k < 32 THEN
-							IF k < 27 THEN
-								IF k = 1 THEN
-									RETURN ROW(227::smallint, 'US'::text, 1::smallint, 0::smallint, 25::smallint, 4294966399::bigint, NULL::text, ARRAY['011']::text[], '^(?:[2-9]\d{9}|3\d{6})$'::text, NULL::text, ARRAY['1']::text[], 0::smallint, 2::smallint, NULL::text, NULL::text, 1024::bigint, 10::smallint, 10::smallint, ARRAY['^(?:983[2-57-9]\d{6}|(?:2(?:0[1-35-9]|1[02-9]|2[03-57-9]|3[1459]|4[08]|5[1-46]|6[0279]|7[02469]|8[13])|3(?:0[1-57-9]|1[02-9]|2[013-79]|3[0-24679]|4[167]|5[0-3]|6[01349]|8[056])|4(?:0[124-9]|1[02-579]|2[3-5]|3[0245]|4[023578]|58|6[349]|7[02589]|8[04])|5(?:0[1-57-9]|1[0235-8]|20|3[0149]|4[01]|5[179]|6[1-47]|7[0-5]|8[0256])|6(?:0[1-35-9]|1[024-9]|2[03689]|3[016]|4[0156]|5[01679]|6[0-279]|78|8[0-269])|7(?:0[1-46-8]|1[2-9]|2[04-8]|3[0-2478]|4[0378]|5[47]|6[02359]|7[0-59]|8[156])|8(?:0[1-68]|1[02-8]|2[0168]|3[0-2589]|4[03578]|5[046-9]|6[02-5]|7[028])|9(?:0[1346-9]|1[02-9]|2[0589]|3[0146-8]|4[01357-9]|5[12469]|7[0-3589]|8[04-69]))[2-9]\d{6})$', NULL, '^(?:8(?:00|33|44|55|66|77|88)[2-9]\d{6})$', '^(?:900[2-9]\d{6})$', '^(?:52(?:3(?:[2-46-9][02-9]\d|5(?:[02-46-9]\d|5[0-46-9]))|4(?:[2-478][02-9]\d|5(?:[034]\d|2[024-9]|5[0-46-9])|6(?:0[1-9]|[2-9]\d)|9(?:[05-9]\d|2[0-5]|49)))\d{4}|52[34][2-9]1[02-9]\d{4}|5(?:00|2[125-9]|3[23]|44|66|77|88)[2-9]\d{6})$', NULL, NULL, NULL, NULL, NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 7 THEN
-									RETURN ROW(186::smallint, 'RU'::text, 7::smallint, 0::smallint, 2::smallint, 4294967295::bigint, NULL::text, ARRAY['810']::text[], '^(?:8\d{13}|[347-9]\d{9})$'::text, NULL::text, ARRAY['8']::text[], 0::smallint, 256::smallint, '^(?:[3489])'::text, NULL::text, 17408::bigint, 10::smallint, 14::smallint, ARRAY['^(?:(?:3(?:0[12]|36|4[1-35-79]|5[1-3]|65|8[1-58]|9[0145])|4(?:01|1[1356]|2[13467]|7[1-5]|8[1-7]|9[1-689])|8(?:1[1-8]|2[01]|3[13-6]|4[0-8]|5[15-7]|6[0-35-79]|7[1-37-9]))\d{7})$', '^(?:9(?:[0-24-9]\d{4}|3(?:0(?:0(?:05|[124579]\d|3[0-7]|6[0-49]|8[04-9])|[1-9]\d\d)|[1-9]\d{3}))\d{4})$', '^(?:8(?:0[04]|108\d{3})\d{7})$', '^(?:80[39]\d{7})$', '^(?:808\d{7})$', NULL, NULL, NULL, NULL, NULL]::text[], ARRAY[1024, 1024, 0, 1024, 1024, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 20 THEN
-									RETURN ROW(63::smallint, 'EG'::text, 20::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[189]\d{8,9}|[24-6]\d{8}|[135]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1792::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-							ELSE
-								IF k = 27 THEN
-									RETURN ROW(242::smallint, 'ZA'::text, 27::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[1-79]\d{8}|8\d{4,9})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 2016::bigint, 5::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 30 THEN
-									RETURN ROW(87::smallint, 'GR'::text, 30::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:5005000\d{3}|8\d{9,11}|(?:[269]\d|70)\d{8})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 7168::bigint, 10::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 31 THEN
-									RETURN ROW(162::smallint, 'NL'::text, 31::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[124-7]\d\d|3(?:[02-9]\d|1[0-8]))\d{6}|8\d{6,9}|9\d{6,10}|1\d{4,5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 4064::bigint, 5::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
+	k := substr(digits || '00', 1, 3)::integer;
+	IF k < 490 THEN
+		IF k < 267 THEN
+			IF k < 239 THEN
+				IF k < 226 THEN
+					IF k < 218 THEN
+						IF k < 212 THEN
+							IF k >= 100 AND k < 200 THEN
+								RETURN ROW(227::smallint, 'US'::text, 1::smallint, 0::smallint, 25::smallint, 4294966399::bigint, NULL::text, ARRAY['011']::text[], '^(?:[2-9]\d{9}|3\d{6})$'::text, NULL::text, ARRAY['1']::text[], 0::smallint, 2::smallint, NULL::text, NULL::text, 1024::bigint, 10::smallint, 10::smallint, ARRAY['^(?:983[2-57-9]\d{6}|(?:2(?:0[1-35-9]|1[02-9]|2[03-57-9]|3[1459]|4[08]|5[1-46]|6[0279]|7[02469]|8[13])|3(?:0[1-57-9]|1[02-9]|2[013-79]|3[0-24679]|4[167]|5[0-3]|6[01349]|8[056])|4(?:0[124-9]|1[02-579]|2[3-5]|3[0245]|4[023578]|58|6[349]|7[02589]|8[04])|5(?:0[1-57-9]|1[0235-8]|20|3[0149]|4[01]|5[179]|6[1-47]|7[0-5]|8[0256])|6(?:0[1-35-9]|1[024-9]|2[03689]|3[016]|4[0156]|5[01679]|6[0-279]|78|8[0-269])|7(?:0[1-46-8]|1[2-9]|2[04-8]|3[0-2478]|4[0378]|5[47]|6[02359]|7[0-59]|8[156])|8(?:0[1-68]|1[02-8]|2[0168]|3[0-2589]|4[03578]|5[046-9]|6[02-5]|7[028])|9(?:0[1346-9]|1[02-9]|2[0589]|3[0146-8]|4[01357-9]|5[12469]|7[0-3589]|8[04-69]))[2-9]\d{6})$', NULL, '^(?:8(?:00|33|44|55|66|77|88)[2-9]\d{6})$', '^(?:900[2-9]\d{6})$', '^(?:52(?:3(?:[2-46-9][02-9]\d|5(?:[02-46-9]\d|5[0-46-9]))|4(?:[2-478][02-9]\d|5(?:[034]\d|2[024-9]|5[0-46-9])|6(?:0[1-9]|[2-9]\d)|9(?:[05-9]\d|2[0-5]|49)))\d{4}|52[34][2-9]1[02-9]\d{4}|5(?:00|2[125-9]|3[23]|44|66|77|88)[2-9]\d{6})$', NULL, NULL, NULL, NULL, NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k >= 200 AND k < 210 AND length(digits) >= 2 THEN
+								RETURN ROW(63::smallint, 'EG'::text, 20::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[189]\d{8,9}|[24-6]\d{8}|[135]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1792::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 211 AND length(digits) >= 3 THEN
+								RETURN ROW(203::smallint, 'SS'::text, 211::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[19]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 							END IF;
 						ELSE
-							IF k < 36 THEN
-								IF k = 32 THEN
-									RETURN ROW(19::smallint, 'BE'::text, 32::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:4\d{8}|[1-9]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 33 THEN
-									RETURN ROW(73::smallint, 'FR'::text, 33::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[1-9]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 34 THEN
-									RETURN ROW(66::smallint, 'ES'::text, 34::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:400\d{6}|(?:51|[6-9]\d)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-							ELSE
-								IF k < 40 THEN
-									IF k = 36 THEN
-										RETURN ROW(96::smallint, 'HU'::text, 36::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[235-7]\d{8}|[1-9]\d{7})$'::text, NULL::text, ARRAY['06']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 39 THEN
-										RETURN ROW(106::smallint, 'IT'::text, 39::smallint, 0::smallint, 2::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:0\d{5,11}|1\d{8,10}|3(?:[0-8]\d{7,10}|9\d{7,8})|(?:43|55|70)\d{8}|8\d{5}(?:\d{2,4})?)$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 8128::bigint, 6::smallint, 12::smallint, ARRAY['^(?:0(?:669[0-79]\d{1,6}|831\d{2,8})|0(?:1(?:[0159]\d|[27][1-5]|31|4[1-4]|6[1356]|8[2-57])|2\d\d|3(?:[0159]\d|2[1-4]|3[12]|[48][1-6]|6[2-59]|7[1-7])|4(?:[0159]\d|[23][1-9]|4[245]|6[1-5]|7[1-4]|81)|5(?:[0159]\d|2[1-5]|3[2-6]|4[1-79]|6[4-6]|7[1-578]|8[3-8])|6(?:[0-57-9]\d|6[0-8])|7(?:[0159]\d|2[12]|3[1-7]|4[2-46]|6[13569]|7[13-6]|8[1-59])|8(?:[0159]\d|2[3-578]|3[2356]|[6-8][1-5])|9(?:[0159]\d|[238][1-5]|4[12]|6[1-8]|7[1-6]))\d{2,7})$', '^(?:3[2-9]\d{7,8}|(?:31|43)\d{8})$', '^(?:80(?:0\d{3}|3)\d{3})$', '^(?:(?:0878\d{3}|89(?:2\d|3[04]|4(?:[0-4]|[5-9]\d\d)|5[0-4]))\d\d|(?:1(?:44|6[346])|89(?:38|5[5-9]|9))\d{6})$', '^(?:1(?:78\d|99)\d{6})$', '^(?:3[2-8]\d{9,10})$', NULL, NULL, '^(?:55\d{8})$', '^(?:84(?:[08]\d{3}|[17])\d{3})$']::text[], ARRAY[0, 1536, 576, 1856, 1536, 6144, 0, 0, 1024, 576]::bigint[])::hotel_agent.e164_plan;
-									END IF;
-								ELSE
-									IF k = 40 THEN
-										RETURN ROW(184::smallint, 'RO'::text, 40::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[2378]\d|90)\d{7}|[23]\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 576::bigint, 6::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 41 THEN
-										RETURN ROW(41::smallint, 'CH'::text, 41::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:8\d{11}|[2-9]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 4608::bigint, 9::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-								END IF;
+							IF k = 212 AND length(digits) >= 3 THEN
+								RETURN ROW(133::smallint, 'MA'::text, 212::smallint, 0::smallint, 2::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[5-8]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, '^(?:[5-8])'::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, ARRAY['^(?:5(?:(?:18|4[0679]|5[03])\d|2(?:[0-25-79]\d|3[1-578]|4[02-46-8]|8[0235-9])|3(?:[0-47]\d|5[02-9]|6[02-8]|8[014-9]|9[3-9]))\d{5})$', '^(?:(?:6(?:[0-79]\d|8[0-247-9])|7(?:[016-8]\d|2[0-8]|3[01]|5[0-5]))\d{6})$', '^(?:80[0-7]\d{6})$', '^(?:89\d{7})$', NULL, NULL, NULL, NULL, '^(?:(?:592(?:4[0-2]|93)|80[89]\d\d)\d{4})$', NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 213 AND length(digits) >= 3 THEN
+								RETURN ROW(60::smallint, 'DZ'::text, 213::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[1-4]|[5-79]\d|80)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 216 AND length(digits) >= 3 THEN
+								RETURN ROW(218::smallint, 'TN'::text, 216::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[2-57-9]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 							END IF;
 						END IF;
 					ELSE
-						IF k < 49 THEN
-							IF k < 46 THEN
-								IF k = 43 THEN
-									RETURN ROW(11::smallint, 'AT'::text, 43::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:1\d{3,12}|2\d{6,12}|43(?:(?:0\d|5[02-9])\d{3,9}|2\d{4,5}|[3467]\d{4}|8\d{4,6}|9\d{4,7})|5\d{4,12}|8\d{7,12}|9\d{8,12}|(?:[367]\d|4[0-24-9])\d{4,11})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 16368::bigint, 4::smallint, 13::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 44 THEN
-									RETURN ROW(75::smallint, 'GB'::text, 44::smallint, 0::smallint, 4::smallint, 4294966399::bigint, NULL::text, ARRAY['00']::text[], '^(?:[1-357-9]\d{9}|[18]\d{8}|8\d{6})$'::text, NULL::text, ARRAY['0', '180020']::text[], 0::smallint, 3::smallint, NULL::text, NULL::text, 1664::bigint, 7::smallint, 10::smallint, ARRAY['^(?:(?:1(?:1(?:3(?:[0-58]\d\d|73[0-5])|4(?:(?:[0-5]\d|70)\d|69[7-9])|(?:(?:5[0-26-9]|[78][0-49])\d|6(?:[0-4]\d|5[01]))\d)|(?:2(?:(?:0[024-9]|2[3-9]|3[3-79]|4[1-689]|[58][02-9]|6[0-47-9]|7[013-9]|9\d)\d|1(?:[0-7]\d|8[0-3]))|(?:3(?:0\d|1[0-8]|[25][02-9]|3[02-579]|[468][0-46-9]|7[1-35-79]|9[2-578])|4(?:0[03-9]|[137]\d|[28][02-57-9]|4[02-69]|5[0-8]|[69][0-79])|5(?:0[1-35-9]|[16]\d|2[024-9]|3[015689]|4[02-9]|5[03-9]|7[0-35-9]|8[0-468]|9[0-57-9])|6(?:0[034689]|1\d|2[0-35689]|[38][013-9]|4[1-467]|5[0-69]|6[13-9]|7[0-8]|9[0-24578])|7(?:0[0246-9]|2\d|3[0236-8]|4[03-9]|5[0-46-9]|6[013-9]|7[0-35-9]|8[024-9]|9[02-9])|8(?:0[35-9]|2[1-57-9]|3[02-578]|4[0-578]|5[124-9]|6[2-69]|7\d|8[02-9]|9[02569])|9(?:0[02-589]|[18]\d|2[02-689]|3[1-57-9]|4[2-9]|5[0-579]|6[2-47-9]|7[0-24578]|9[2-57]))\d)\d)|2(?:0[013478]|3[0189]|4[017]|8[0-46-9]|9[0-2])\d{3})\d{4}|1(?:2(?:0(?:46[1-4]|87[2-9])|545[1-79]|76(?:2\d|3[1-8]|6[1-6])|9(?:7(?:2[0-4]|3[2-5])|8(?:2[2-8]|7[0-47-9]|8[3-5])))|3(?:6(?:38[2-5]|47[23])|8(?:47[04-9]|64[0157-9]))|4(?:044[1-7]|20(?:2[23]|8\d)|6(?:0(?:30|5[2-57]|6[1-8]|7[2-8])|140)|8(?:052|87[1-3]))|5(?:2(?:4(?:3[2-79]|6\d)|76\d)|6(?:26[06-9]|686))|6(?:06(?:4\d|7[4-79])|295[5-7]|35[34]\d|47(?:24|61)|59(?:5[08]|6[67]|74)|9(?:55[0-4]|77[23]))|7(?:26(?:6[13-9]|7[0-7])|(?:442|688)\d|50(?:2[0-3]|[3-68]2|76))|8(?:27[56]\d|37(?:5[2-5]|8[239])|843[2-58])|9(?:0(?:0(?:6[1-8]|85)|52\d)|3583|4(?:66[1-8]|9(?:2[01]|81))|63(?:23|3[1-4])|9561))\d{3})$', '^(?:7(?:457[0-57-9]|700[01]|911[028])\d{5}|7(?:[1-3]\d\d|4(?:[0-46-9]\d|5[0-689])|5(?:0[0-8]|[13-9]\d|2[0-35-9])|7(?:0[1-9]|[1-7]\d|8[02-9]|9[0-689])|8(?:[014-9]\d|[23][0-8])|9(?:[024-9]\d|1[02-9]|3[0-689]))\d{6})$', '^(?:80[08]\d{7}|800\d{6}|8001111)$', '^(?:(?:8(?:4[2-5]|7[0-3])|9(?:[01]\d|8[2-49]))\d{7}|845464\d)$', '^(?:70\d{8})$', NULL, '^(?:(?:3[0347]|55)\d{8})$', '^(?:76(?:464|652)\d{5}|76(?:0[0-28]|2[356]|34|4[01347]|5[49]|6[0-369]|77|8[14]|9[139])\d{6})$', '^(?:56\d{8})$', NULL]::text[], ARRAY[1536, 1024, 0, 1152, 1024, 0, 1024, 1024, 1024, 0]::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 45 THEN
-									RETURN ROW(57::smallint, 'DK'::text, 45::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[2-9]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-							ELSE
-								IF k = 46 THEN
-									RETURN ROW(192::smallint, 'SE'::text, 46::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[26]\d\d|9)\d{9}|[1-9]\d{8}|[1-689]\d{7}|[1-4689]\d{6}|2\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 6080::bigint, 6::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 47 THEN
-									RETURN ROW(163::smallint, 'NO'::text, 47::smallint, 0::smallint, 2::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:0|[2-9]\d{3})\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, '^(?:[02-689]|7[0-8])'::text, NULL::text, 288::bigint, 5::smallint, 8::smallint, ARRAY['^(?:(?:2[1-4]|3[1-3578]|5[1-35-7]|6[1-46-9]|7[0-8])\d{6})$', '^(?:45(?:[0-24-9]\d|3[0-57-9])\d{4}|(?:4[016-8]|9\d)\d{6})$', '^(?:80[01]\d{5})$', '^(?:82[09]\d{5})$', '^(?:880\d{5})$', '^(?:81[23]\d{5})$', '^(?:(?:0[235-9]|81(?:0(?:0[7-9]|1\d)|5\d\d))\d{3})$', NULL, '^(?:85[0-5]\d{5})$', '^(?:810(?:0[0-6]|[2-8]\d)\d{3})$']::text[], ARRAY[256, 256, 256, 256, 256, 256, 0, 0, 256, 256]::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 48 THEN
-									RETURN ROW(175::smallint, 'PL'::text, 48::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:6|8\d\d)\d{7}|[1-9]\d{6}(?:\d{2})?|[26]\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1984::bigint, 6::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
+						IF k < 222 THEN
+							IF k = 218 AND length(digits) >= 3 THEN
+								RETURN ROW(132::smallint, 'LY'::text, 218::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[2-9]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 220 AND length(digits) >= 3 THEN
+								RETURN ROW(83::smallint, 'GM'::text, 220::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[48]\d{8}|[2-9]\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 640::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 221 AND length(digits) >= 3 THEN
+								RETURN ROW(200::smallint, 'SN'::text, 221::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[378]\d|93)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 							END IF;
 						ELSE
-							IF k < 53 THEN
-								IF k = 49 THEN
-									RETURN ROW(55::smallint, 'DE'::text, 49::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[2579]\d{5,14}|49(?:[34]0|69|8\d)\d\d?|49(?:37|49|60|7[089]|9\d)\d{1,3}|49(?:2[024-9]|3[2-689]|7[1-7])\d{1,8}|(?:1|[368]\d|4[0-8])\d{3,13}|49(?:[015]\d|2[13]|31|[46][1-8])\d{1,9})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 65520::bigint, 4::smallint, 15::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							IF k < 224 THEN
+								IF k = 222 AND length(digits) >= 3 THEN
+									RETURN ROW(147::smallint, 'MR'::text, 222::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[2-4]\d\d|800)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 								END IF;
-								IF k = 51 THEN
-									RETURN ROW(170::smallint, 'PE'::text, 51::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:00|19(?:1[124]|77|90)00)'::text, NULL::text[], '^(?:(?:[14-8]|9\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 52 THEN
-									RETURN ROW(153::smallint, 'MX'::text, 52::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:0[09])'::text, NULL::text[], '^(?:[2-9]\d{9})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1024::bigint, 10::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								IF k = 223 AND length(digits) >= 3 THEN
+									RETURN ROW(141::smallint, 'ML'::text, 223::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[24-9]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 								END IF;
 							ELSE
-								IF k < 55 THEN
-									IF k = 53 THEN
-										RETURN ROW(49::smallint, 'CU'::text, 53::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['119']::text[], '^(?:(?:[2-7]|8\d\d)\d{7}|[2-47]\d{6}|[34]\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1472::bigint, 6::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 54 THEN
-										RETURN ROW(9::smallint, 'AR'::text, 54::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:11|[89]\d\d)\d{8}|[2368]\d{9})$'::text, '^((?:0?(?:(11|2(?:2(?:02?|[13]|2[13-79]|4[1-6]|5[2457]|6[124-8]|7[1-4]|8[13-6]|9[1267])|3(?:02?|1[467]|2[03-6]|3[13-8]|[49][2-6]|5[2-8]|[67])|4(?:7[3-578]|9)|6(?:[0136]|2[24-6]|4[6-8]?|5[15-8])|80|9(?:0[1-3]|[19]|2\d|3[1-6]|4[02568]?|5[2-4]|6[2-46]|72?|8[23]?))|3(?:3(?:2[79]|6|8[2578])|4(?:0[0-24-9]|[12]|3[5-8]?|4[24-7]|5[4-68]?|6[02-9]|7[126]|8[2379]?|9[1-36-8])|5(?:1|2[1245]|3[237]?|4[1-46-9]|6[2-4]|7[1-6]|8[2-5]?)|6[24]|7(?:[069]|1[1568]|2[15]|3[145]|4[13]|5[14-8]|7[2-57]|8[126])|8(?:[01]|2[15-7]|3[2578]?|4[13-6]|5[4-8]?|6[1-357-9]|7[36-8]?|8[5-8]?|9[124])))15)?))'::text, NULL::text[], 1::smallint, 15::smallint, NULL::text, '9$1'::text, 3072::bigint, 10::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-								ELSE
-									IF k = 55 THEN
-										RETURN ROW(30::smallint, 'BR'::text, 55::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:00(?:1[245]|2[1-35]|31|4[13]|[56]5|99))'::text, NULL::text[], '^(?:[1-467]\d{9,10}|55[0-46-9]\d{8}|[34]\d{7}|55\d{7,8}|(?:5[0-46-9]|[89]\d)\d{7,9})$'::text, '^((?:(?:0|90)(?:(1[245]|2[1-35]|31|4[13]|[56]5|99)(\d{10,11}))?))'::text, NULL::text[], 2::smallint, 513::smallint, NULL::text, '$2'::text, 3840::bigint, 8::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 56 THEN
-										RETURN ROW(44::smallint, 'CL'::text, 56::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:(?:0|1(?:1[0-69]|2[02-5]|5[13-58]|69|7[0167]|8[018]))0)'::text, NULL::text[], '^(?:12300\d{6}|6\d{9,10}|[2-9]\d{8})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 3584::bigint, 9::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
+								IF k = 224 AND length(digits) >= 3 THEN
+									RETURN ROW(84::smallint, 'GN'::text, 224::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:722\d{6}|(?:3|6\d)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 225 AND length(digits) >= 3 THEN
+									RETURN ROW(42::smallint, 'CI'::text, 225::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[02]\d{9})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1024::bigint, 10::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 								END IF;
 							END IF;
 						END IF;
 					END IF;
 				ELSE
-					IF k < 90 THEN
-						IF k < 64 THEN
-							IF k < 61 THEN
-								IF k = 57 THEN
-									RETURN ROW(47::smallint, 'CO'::text, 57::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:00(?:4(?:[14]4|56)|[579]))'::text, NULL::text[], '^(?:(?:46|60\d\d)\d{6}|(?:1\d|[39])\d{9})$'::text, '^((?:0([3579]|4(?:[14]4|56))?))'::text, NULL::text[], 1::smallint, 1::smallint, NULL::text, NULL::text, 3328::bigint, 8::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 58 THEN
-									RETURN ROW(232::smallint, 'VE'::text, 58::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[68]00\d{7}|(?:[24]\d|[59]0)\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1024::bigint, 10::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 60 THEN
-									RETURN ROW(154::smallint, 'MY'::text, 60::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:1\d{8,9}|(?:3\d|[4-9])\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1792::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-							ELSE
-								IF k = 61 THEN
-									RETURN ROW(12::smallint, 'AU'::text, 61::smallint, 0::smallint, 3::smallint, 4294967263::bigint, '^(?:001[14-689]|14(?:1[14]|34|4[17]|[56]6|7[47]|88)0011)'::text, NULL::text[], '^(?:1(?:[0-79]\d{7}(?:\d(?:\d{2})?)?|8[0-24-9]\d{7})|[2-478]\d{8}|1\d{4,7})$'::text, '^((?:(183[12])|0))'::text, NULL::text[], 1::smallint, 3::smallint, NULL::text, NULL::text, 6112::bigint, 5::smallint, 12::smallint, ARRAY['^(?:(?:(?:241|349)0\d\d|8(?:51(?:0(?:0[03-9]|[12479]\d|3[2-9]|5[0-8]|6[1-9]|8[0-7])|1(?:[0235689]\d|1[0-69]|4[0-589]|7[0-47-9])|2(?:0[0-79]|[18][13579]|2[14-9]|3[0-46-9]|[4-6]\d|7[89]|9[0-4])|[34]\d\d)|91(?:(?:[0-58]\d|6[0135-9])\d|7(?:0[0-24-9]|[1-9]\d)|9(?:[0-46-9]\d|5[0-79]))))\d{3}|(?:2(?:[0-26-9]\d|3[0-8]|4[02-9]|5[0135-9])|3(?:[0-3589]\d|4[0-578]|6[1-9]|7[0-35-9])|7(?:[013-57-9]\d|2[0-8])|8(?:55|6[0-8]|[78]\d|9[02-9]))\d{6})$', '^(?:4(?:79[01]|83[0-36-9]|9(?:5[0-3]|6[0-4]))\d{5}|4(?:[0-36]\d|4[047-9]|[58][0-24-9]|7[02-8]|9[0-47-9])\d{6})$', '^(?:180(?:0\d{3}|2)\d{3})$', '^(?:190[0-26]\d{6})$', NULL, NULL, NULL, '^(?:163\d{2,6})$', '^(?:14(?:5(?:1[0458]|[23][458])|71\d)\d{4})$', '^(?:13(?:00\d{6}(?:\d{2})?|45[0-4]\d{3})|13\d{4})$']::text[], ARRAY[512, 512, 1152, 1024, 0, 0, 0, 992, 512, 5440]::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 62 THEN
-									RETURN ROW(97::smallint, 'ID'::text, 62::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:00[89])'::text, NULL::text[], '^(?:00[1-9]\d{9,14}|(?:[1-36]|8\d{5})\d{6}|00\d{9}|[1-9]\d{8,10}|[2-9]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 262016::bigint, 7::smallint, 17::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 63 THEN
-									RETURN ROW(173::smallint, 'PH'::text, 63::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[2-7]|9\d)\d{8}|2\d{5}|(?:1800|8)\d{7,9})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 16192::bigint, 6::smallint, 13::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
+					IF k < 232 THEN
+						IF k < 229 THEN
+							IF k = 226 AND length(digits) >= 3 THEN
+								RETURN ROW(20::smallint, 'BF'::text, 226::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[024-7]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 227 AND length(digits) >= 3 THEN
+								RETURN ROW(158::smallint, 'NE'::text, 227::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[027-9]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 228 AND length(digits) >= 3 THEN
+								RETURN ROW(212::smallint, 'TG'::text, 228::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[279]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 							END IF;
 						ELSE
-							IF k < 81 THEN
-								IF k = 64 THEN
-									RETURN ROW(167::smallint, 'NZ'::text, 64::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:0(?:0|161))'::text, NULL::text[], '^(?:[1289]\d{9}|50\d{5}(?:\d{2,3})?|[27-9]\d{7,8}|(?:[34]\d|6[0-35-9])\d{6}|8\d{4,6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 2016::bigint, 5::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 65 THEN
-									RETURN ROW(193::smallint, 'SG'::text, 65::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:0[0-3]\d)'::text, NULL::text[], '^(?:(?:(?:1\d|8)\d\d|7000)\d{7}|[3689]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 3328::bigint, 8::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 66 THEN
-									RETURN ROW(213::smallint, 'TH'::text, 66::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:00[1-9])'::text, NULL::text[], '^(?:(?:001800|[2-57]|[689]\d)\d{7}|1\d{7,9})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 9984::bigint, 8::smallint, 13::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-							ELSE
-								IF k < 84 THEN
-									IF k = 81 THEN
-										RETURN ROW(110::smallint, 'JP'::text, 81::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['010']::text[], '^(?:00[1-9]\d{6,14}|[25-9]\d{9}|(?:00|[1-9]\d\d)\d{6})$'::text, '^((?:(000[2569]\d{4,6})$|(?:(?:003768)0?)|0))'::text, NULL::text[], 1::smallint, 1::smallint, NULL::text, '$1'::text, 261888::bigint, 8::smallint, 17::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 82 THEN
-										RETURN ROW(118::smallint, 'KR'::text, 82::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:00(?:[125689]|3(?:[46]5|91)|7(?:00|27|3|55|6[126])))'::text, NULL::text[], '^(?:00[1-9]\d{8,11}|(?:[12]|5\d{3})\d{7}|[13-6]\d{9}|(?:[1-6]\d|80)\d{7}|[3-6]\d{4,5}|(?:00|7)0\d{8})$'::text, '^((?:0(8(?:[1-46-8]|5\d\d))?))'::text, NULL::text[], 1::smallint, 1::smallint, NULL::text, NULL::text, 32608::bigint, 5::smallint, 14::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-								ELSE
-									IF k = 84 THEN
-										RETURN ROW(235::smallint, 'VN'::text, 84::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[12]\d{9}|[135-9]\d{8}|[16]\d{6,7}|7\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1920::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 86 THEN
-										RETURN ROW(46::smallint, 'CN'::text, 86::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:00|1(?:[12]\d|79)\d\d00)'::text, NULL::text[], '^(?:(?:(?:1[03-689]|2\d)\d\d|6)\d{8}|1\d{10}|[126]\d{6}(?:\d(?:\d{2})?)?|86\d{5,6}|(?:[3-579]\d|8[0-57-9])\d{5,9})$'::text, '^((?:(1(?:[12]\d|79)\d\d)|0))'::text, NULL::text[], 1::smallint, 3::smallint, NULL::text, NULL::text, 8064::bigint, 7::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-								END IF;
+							IF k = 229 AND length(digits) >= 3 THEN
+								RETURN ROW(24::smallint, 'BJ'::text, 229::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:01\d{8})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1024::bigint, 10::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 230 AND length(digits) >= 3 THEN
+								RETURN ROW(150::smallint, 'MU'::text, 230::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:0(?:0|[24-7]0|3[03]))'::text, NULL::text[], '^(?:(?:[57]|8\d\d)\d{7}|[2-468]\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1408::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 231 AND length(digits) >= 3 THEN
+								RETURN ROW(127::smallint, 'LR'::text, 231::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[2457]\d|33|88)\d{7}|(?:2\d|[4-6])\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 896::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 							END IF;
 						END IF;
 					ELSE
-						IF k < 211 THEN
-							IF k < 93 THEN
-								IF k = 90 THEN
-									RETURN ROW(220::smallint, 'TR'::text, 90::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:4\d{6}|8\d{11,12}|(?:[2-58]\d\d|900)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 13440::bigint, 7::smallint, 13::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 91 THEN
-									RETURN ROW(101::smallint, 'IN'::text, 91::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:000800|[2-9]\d\d)\d{7}|1\d{7,12})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 16128::bigint, 8::smallint, 13::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 92 THEN
-									RETURN ROW(174::smallint, 'PK'::text, 92::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:122\d{6}|[24-8]\d{10,11}|9(?:[013-9]\d{8,10}|2(?:[01]\d\d|2(?:[06-8]\d|1[01]))\d{7})|(?:[2-8]\d{3}|92(?:[0-7]\d|8[1-9]))\d{6}|[24-9]\d{8}|[89]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 7936::bigint, 8::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-							ELSE
-								IF k < 95 THEN
-									IF k = 93 THEN
-										RETURN ROW(3::smallint, 'AF'::text, 93::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[2-7]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 94 THEN
-										RETURN ROW(126::smallint, 'LK'::text, 94::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[1-9]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-								ELSE
-									IF k = 95 THEN
-										RETURN ROW(142::smallint, 'MM'::text, 95::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:1\d{5,7}|95\d{6}|(?:[4-7]|9[0-46-9])\d{6,8}|(?:2|8\d)\d{5,8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1984::bigint, 6::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 98 THEN
-										RETURN ROW(104::smallint, 'IR'::text, 98::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[1-9]\d{9}|(?:[1-8]\d\d|9)\d{3,4})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1264::bigint, 4::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-								END IF;
+						IF k < 235 THEN
+							IF k = 232 AND length(digits) >= 3 THEN
+								RETURN ROW(198::smallint, 'SL'::text, 232::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[237-9]\d|66)\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 233 AND length(digits) >= 3 THEN
+								RETURN ROW(80::smallint, 'GH'::text, 233::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[235]\d{8}|800\d{5,6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 234 AND length(digits) >= 3 THEN
+								RETURN ROW(160::smallint, 'NG'::text, 234::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['009']::text[], '^(?:(?:20|9\d)\d{8}|[78]\d{9,13})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 31744::bigint, 10::smallint, 14::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 							END IF;
 						ELSE
-							IF k < 216 THEN
-								IF k = 211 THEN
-									RETURN ROW(203::smallint, 'SS'::text, 211::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[19]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							IF k < 237 THEN
+								IF k = 235 AND length(digits) >= 3 THEN
+									RETURN ROW(211::smallint, 'TD'::text, 235::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00', '16']::text[], '^(?:(?:22|[3689]\d|77)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 								END IF;
-								IF k = 212 THEN
-									RETURN ROW(133::smallint, 'MA'::text, 212::smallint, 0::smallint, 2::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[5-8]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, '^(?:[5-8])'::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, ARRAY['^(?:5(?:(?:18|4[0679]|5[03])\d|2(?:[0-25-79]\d|3[1-578]|4[02-46-8]|8[0235-9])|3(?:[0-47]\d|5[02-9]|6[02-8]|8[014-9]|9[3-9]))\d{5})$', '^(?:(?:6(?:[0-79]\d|8[0-247-9])|7(?:[016-8]\d|2[0-8]|3[01]|5[0-5]))\d{6})$', '^(?:80[0-7]\d{6})$', '^(?:89\d{7})$', NULL, NULL, NULL, NULL, '^(?:(?:592(?:4[0-2]|93)|80[89]\d\d)\d{4})$', NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 213 THEN
-									RETURN ROW(60::smallint, 'DZ'::text, 213::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[1-4]|[5-79]\d|80)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								IF k = 236 AND length(digits) >= 3 THEN
+									RETURN ROW(39::smallint, 'CF'::text, 236::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:8776\d{4}|(?:[27]\d|61)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 								END IF;
 							ELSE
-								IF k < 220 THEN
-									IF k = 216 THEN
-										RETURN ROW(218::smallint, 'TN'::text, 216::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[2-57-9]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 218 THEN
-										RETURN ROW(132::smallint, 'LY'::text, 218::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[2-9]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-								ELSE
-									IF k = 220 THEN
-										RETURN ROW(83::smallint, 'GM'::text, 220::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[48]\d{8}|[2-9]\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 640::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 221 THEN
-										RETURN ROW(200::smallint, 'SN'::text, 221::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[378]\d|93)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
+								IF k = 237 AND length(digits) >= 3 THEN
+									RETURN ROW(45::smallint, 'CM'::text, 237::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[26]\d{8}|88\d{6,7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 238 AND length(digits) >= 3 THEN
+									RETURN ROW(50::smallint, 'CV'::text, 238::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['0']::text[], '^(?:(?:[2-59]\d\d|800)\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 								END IF;
 							END IF;
 						END IF;
 					END IF;
 				END IF;
 			ELSE
-				IF k < 249 THEN
-					IF k < 235 THEN
-						IF k < 228 THEN
-							IF k < 225 THEN
-								IF k = 222 THEN
-									RETURN ROW(147::smallint, 'MR'::text, 222::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[2-4]\d\d|800)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 223 THEN
-									RETURN ROW(141::smallint, 'ML'::text, 223::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[24-9]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 224 THEN
-									RETURN ROW(84::smallint, 'GN'::text, 224::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:722\d{6}|(?:3|6\d)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-							ELSE
-								IF k = 225 THEN
-									RETURN ROW(42::smallint, 'CI'::text, 225::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[02]\d{9})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1024::bigint, 10::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 226 THEN
-									RETURN ROW(20::smallint, 'BF'::text, 226::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[024-7]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 227 THEN
-									RETURN ROW(158::smallint, 'NE'::text, 227::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[027-9]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
+				IF k < 252 THEN
+					IF k < 245 THEN
+						IF k < 242 THEN
+							IF k = 239 AND length(digits) >= 3 THEN
+								RETURN ROW(204::smallint, 'ST'::text, 239::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:22|9\d)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 240 AND length(digits) >= 3 THEN
+								RETURN ROW(86::smallint, 'GQ'::text, 240::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:222\d{6}|(?:3\d|55|[89]0)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 241 AND length(digits) >= 3 THEN
+								RETURN ROW(74::smallint, 'GA'::text, 241::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[067]\d|11)\d{6}|[2-7]\d{6})$'::text, '^((?:0(11\d{6}|60\d{6}|61\d{6}|6[256]\d{6}|7[467]\d{6})))'::text, NULL::text[], 1::smallint, 1::smallint, NULL::text, '$1'::text, 384::bigint, 7::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 							END IF;
 						ELSE
-							IF k < 231 THEN
-								IF k = 228 THEN
-									RETURN ROW(212::smallint, 'TG'::text, 228::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[279]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 229 THEN
-									RETURN ROW(24::smallint, 'BJ'::text, 229::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:01\d{8})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1024::bigint, 10::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 230 THEN
-									RETURN ROW(150::smallint, 'MU'::text, 230::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:0(?:0|[24-7]0|3[03]))'::text, NULL::text[], '^(?:(?:[57]|8\d\d)\d{7}|[2-468]\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1408::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-							ELSE
-								IF k < 233 THEN
-									IF k = 231 THEN
-										RETURN ROW(127::smallint, 'LR'::text, 231::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[2457]\d|33|88)\d{7}|(?:2\d|[4-6])\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 896::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 232 THEN
-										RETURN ROW(198::smallint, 'SL'::text, 232::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[237-9]\d|66)\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-								ELSE
-									IF k = 233 THEN
-										RETURN ROW(80::smallint, 'GH'::text, 233::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[235]\d{8}|800\d{5,6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 234 THEN
-										RETURN ROW(160::smallint, 'NG'::text, 234::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['009']::text[], '^(?:(?:20|9\d)\d{8}|[78]\d{9,13})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 31744::bigint, 10::smallint, 14::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-								END IF;
+							IF k = 242 AND length(digits) >= 3 THEN
+								RETURN ROW(40::smallint, 'CG'::text, 242::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:222\d{6}|(?:0\d|80)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 243 AND length(digits) >= 3 THEN
+								RETURN ROW(38::smallint, 'CD'::text, 243::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:(?:[189]|5\d)\d|2)\d{7}|[1-68]\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1920::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 244 AND length(digits) >= 3 THEN
+								RETURN ROW(8::smallint, 'AO'::text, 244::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[29]\d{8})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 							END IF;
 						END IF;
 					ELSE
-						IF k < 242 THEN
-							IF k < 238 THEN
-								IF k = 235 THEN
-									RETURN ROW(211::smallint, 'TD'::text, 235::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00', '16']::text[], '^(?:(?:22|[3689]\d|77)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 236 THEN
-									RETURN ROW(39::smallint, 'CF'::text, 236::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:8776\d{4}|(?:[27]\d|61)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 237 THEN
-									RETURN ROW(45::smallint, 'CM'::text, 237::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[26]\d{8}|88\d{6,7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-							ELSE
-								IF k < 240 THEN
-									IF k = 238 THEN
-										RETURN ROW(50::smallint, 'CV'::text, 238::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['0']::text[], '^(?:(?:[2-59]\d\d|800)\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 239 THEN
-										RETURN ROW(204::smallint, 'ST'::text, 239::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:22|9\d)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-								ELSE
-									IF k = 240 THEN
-										RETURN ROW(86::smallint, 'GQ'::text, 240::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:222\d{6}|(?:3\d|55|[89]0)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 241 THEN
-										RETURN ROW(74::smallint, 'GA'::text, 241::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[067]\d|11)\d{6}|[2-7]\d{6})$'::text, '^((?:0(11\d{6}|60\d{6}|61\d{6}|6[256]\d{6}|7[467]\d{6})))'::text, NULL::text[], 1::smallint, 1::smallint, NULL::text, '$1'::text, 384::bigint, 7::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-								END IF;
+						IF k < 248 THEN
+							IF k = 245 AND length(digits) >= 3 THEN
+								RETURN ROW(90::smallint, 'GW'::text, 245::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[49]\d{8}|4\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 640::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 246 AND length(digits) >= 3 THEN
+								RETURN ROW(102::smallint, 'IO'::text, 246::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:3\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 247 AND length(digits) >= 3 THEN
+								RETURN ROW(0::smallint, 'AC'::text, 247::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[01589]\d|[2-467])\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 96::bigint, 5::smallint, 6::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 							END IF;
 						ELSE
-							IF k < 245 THEN
-								IF k = 242 THEN
-									RETURN ROW(40::smallint, 'CG'::text, 242::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:222\d{6}|(?:0\d|80)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							IF k < 250 THEN
+								IF k = 248 AND length(digits) >= 3 THEN
+									RETURN ROW(190::smallint, 'SC'::text, 248::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:010|0[0-2])'::text, NULL::text[], '^(?:(?:[2489]\d|64)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 								END IF;
-								IF k = 243 THEN
-									RETURN ROW(38::smallint, 'CD'::text, 243::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:(?:[189]|5\d)\d|2)\d{7}|[1-68]\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1920::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 244 THEN
-									RETURN ROW(8::smallint, 'AO'::text, 244::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[29]\d{8})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								IF k = 249 AND length(digits) >= 3 THEN
+									RETURN ROW(191::smallint, 'SD'::text, 249::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[19]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 								END IF;
 							ELSE
-								IF k < 247 THEN
-									IF k = 245 THEN
-										RETURN ROW(90::smallint, 'GW'::text, 245::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[49]\d{8}|4\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 640::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 246 THEN
-										RETURN ROW(102::smallint, 'IO'::text, 246::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:3\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-								ELSE
-									IF k = 247 THEN
-										RETURN ROW(0::smallint, 'AC'::text, 247::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[01589]\d|[2-467])\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 96::bigint, 5::smallint, 6::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 248 THEN
-										RETURN ROW(190::smallint, 'SC'::text, 248::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:010|0[0-2])'::text, NULL::text[], '^(?:(?:[2489]\d|64)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
+								IF k = 250 AND length(digits) >= 3 THEN
+									RETURN ROW(187::smallint, 'RW'::text, 250::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:06|[27]\d\d|[89]00)\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 251 AND length(digits) >= 3 THEN
+									RETURN ROW(67::smallint, 'ET'::text, 251::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:11|[2-57-9]\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 								END IF;
 							END IF;
 						END IF;
 					END IF;
 				ELSE
-					IF k < 263 THEN
+					IF k < 260 THEN
 						IF k < 255 THEN
-							IF k < 252 THEN
-								IF k = 249 THEN
-									RETURN ROW(191::smallint, 'SD'::text, 249::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[19]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 250 THEN
-									RETURN ROW(187::smallint, 'RW'::text, 250::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:06|[27]\d\d|[89]00)\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 251 THEN
-									RETURN ROW(67::smallint, 'ET'::text, 251::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:11|[2-57-9]\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-							ELSE
-								IF k = 252 THEN
-									RETURN ROW(201::smallint, 'SO'::text, 252::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[346-9]\d{8}|[12679]\d{7}|[1-5]\d{6}|[1348]\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 960::bigint, 6::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 253 THEN
-									RETURN ROW(56::smallint, 'DJ'::text, 253::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:2\d|77)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 254 THEN
-									RETURN ROW(111::smallint, 'KE'::text, 254::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['000']::text[], '^(?:(?:[17]\d\d|900)\d{6}|(?:2|80)0\d{6,7}|[4-6]\d{6,8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1920::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
+							IF k = 252 AND length(digits) >= 3 THEN
+								RETURN ROW(201::smallint, 'SO'::text, 252::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[346-9]\d{8}|[12679]\d{7}|[1-5]\d{6}|[1348]\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 960::bigint, 6::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 253 AND length(digits) >= 3 THEN
+								RETURN ROW(56::smallint, 'DJ'::text, 253::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:2\d|77)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 254 AND length(digits) >= 3 THEN
+								RETURN ROW(111::smallint, 'KE'::text, 254::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['000']::text[], '^(?:(?:[17]\d\d|900)\d{6}|(?:2|80)0\d{6,7}|[4-6]\d{6,8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1920::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 							END IF;
 						ELSE
-							IF k < 258 THEN
-								IF k = 255 THEN
+							IF k < 257 THEN
+								IF k = 255 AND length(digits) >= 3 THEN
 									RETURN ROW(224::smallint, 'TZ'::text, 255::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:00[056])'::text, NULL::text[], '^(?:(?:[25-8]\d|41|90)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 								END IF;
-								IF k = 256 THEN
+								IF k = 256 AND length(digits) >= 3 THEN
 									RETURN ROW(226::smallint, 'UG'::text, 256::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:00[057])'::text, NULL::text[], '^(?:800\d{6}|(?:[29]0|[347]\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 								END IF;
-								IF k = 257 THEN
+							ELSE
+								IF k = 257 AND length(digits) >= 3 THEN
 									RETURN ROW(23::smallint, 'BI'::text, 257::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[267]\d|31)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 								END IF;
-							ELSE
-								IF k < 261 THEN
-									IF k = 258 THEN
-										RETURN ROW(155::smallint, 'MZ'::text, 258::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:2|8\d)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 260 THEN
-										RETURN ROW(243::smallint, 'ZM'::text, 260::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:800\d{6}|(?:21|[579]\d|63)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-								ELSE
-									IF k = 261 THEN
-										RETURN ROW(138::smallint, 'MG'::text, 261::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[23]\d{8})$'::text, '^((?:([24-9]\d{6})$|0))'::text, NULL::text[], 1::smallint, 1013::smallint, NULL::text, '20$1'::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 262 THEN
-										RETURN ROW(183::smallint, 'RE'::text, 262::smallint, 0::smallint, 2::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:709\d{6}|(?:26|[689]\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, ARRAY['^(?:2631[0-6]\d{4}|26(?:2\d|30|88)\d{5})$', '^(?:(?:69(?:2\d\d|3(?:[06][0-6]|1[0-3]|2[0-2]|3[0-39]|4\d|5[0-5]|7[0-37]|8[0-8]|9[0-479]))|7092[0-3])\d{4})$', '^(?:80\d{7})$', '^(?:89[1-37-9]\d{6})$', NULL, NULL, NULL, NULL, '^(?:9(?:399[0-3]|479[0-6]|76(?:2[278]|3[0-37]))\d{4})$', '^(?:8(?:1[019]|2[0156]|84|90)\d{6})$']::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
-									END IF;
+								IF k = 258 AND length(digits) >= 3 THEN
+									RETURN ROW(155::smallint, 'MZ'::text, 258::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:2|8\d)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 								END IF;
 							END IF;
 						END IF;
 					ELSE
-						IF k < 290 THEN
-							IF k < 266 THEN
-								IF k = 263 THEN
-									RETURN ROW(244::smallint, 'ZW'::text, 263::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:8\d{6}(?:\d{3})?|[235-8]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1664::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 264 THEN
-									RETURN ROW(156::smallint, 'NA'::text, 264::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[68]\d{7,8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 265 THEN
-									RETURN ROW(152::smallint, 'MW'::text, 265::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[1289]\d|31|77)\d{7}|1\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 640::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-							ELSE
-								IF k < 268 THEN
-									IF k = 266 THEN
-										RETURN ROW(128::smallint, 'LS'::text, 266::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[256]\d\d|800)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 267 THEN
-										RETURN ROW(33::smallint, 'BW'::text, 267::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:90\d{5}|(?:0800|[2-6]|(?:7|800)\d)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1408::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-								ELSE
-									IF k = 268 THEN
-										RETURN ROW(208::smallint, 'SZ'::text, 268::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:0800\d{4}|(?:[237]\d|900)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 269 THEN
-										RETURN ROW(115::smallint, 'KM'::text, 269::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[3478]\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-								END IF;
+						IF k < 263 THEN
+							IF k = 260 AND length(digits) >= 3 THEN
+								RETURN ROW(243::smallint, 'ZM'::text, 260::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:800\d{6}|(?:21|[579]\d|63)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 261 AND length(digits) >= 3 THEN
+								RETURN ROW(138::smallint, 'MG'::text, 261::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[23]\d{8})$'::text, '^((?:([24-9]\d{6})$|0))'::text, NULL::text[], 1::smallint, 1013::smallint, NULL::text, '20$1'::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 262 AND length(digits) >= 3 THEN
+								RETURN ROW(183::smallint, 'RE'::text, 262::smallint, 0::smallint, 2::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:709\d{6}|(?:26|[689]\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, ARRAY['^(?:2631[0-6]\d{4}|26(?:2\d|30|88)\d{5})$', '^(?:(?:69(?:2\d\d|3(?:[06][0-6]|1[0-3]|2[0-2]|3[0-39]|4\d|5[0-5]|7[0-37]|8[0-8]|9[0-479]))|7092[0-3])\d{4})$', '^(?:80\d{7})$', '^(?:89[1-37-9]\d{6})$', NULL, NULL, NULL, NULL, '^(?:9(?:399[0-3]|479[0-6]|76(?:2[278]|3[0-37]))\d{4})$', '^(?:8(?:1[019]|2[0156]|84|90)\d{6})$']::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
 							END IF;
 						ELSE
-							IF k < 298 THEN
-								IF k = 290 THEN
-									RETURN ROW(194::smallint, 'SH'::text, 290::smallint, 0::smallint, 2::smallint, 4294967263::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[2569]\d|8)\d{3})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, '^(?:[2569])'::text, NULL::text, 48::bigint, 4::smallint, 5::smallint, ARRAY['^(?:2(?:[0-57-9]\d|6[4-9])\d\d)$', '^(?:[569]\d{4})$', NULL, NULL, NULL, NULL, NULL, NULL, '^(?:262\d\d)$', NULL]::text[], ARRAY[0, 32, 0, 0, 0, 0, 0, 0, 32, 0]::bigint[])::hotel_agent.e164_plan;
+							IF k < 265 THEN
+								IF k = 263 AND length(digits) >= 3 THEN
+									RETURN ROW(244::smallint, 'ZW'::text, 263::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:8\d{6}(?:\d{3})?|[235-8]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1664::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 								END IF;
-								IF k = 291 THEN
-									RETURN ROW(65::smallint, 'ER'::text, 291::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[178]\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 297 THEN
-									RETURN ROW(13::smallint, 'AW'::text, 297::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[25-79]\d\d|800)\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								IF k = 264 AND length(digits) >= 3 THEN
+									RETURN ROW(156::smallint, 'NA'::text, 264::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[68]\d{7,8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 								END IF;
 							ELSE
-								IF k < 350 THEN
-									IF k = 298 THEN
-										RETURN ROW(72::smallint, 'FO'::text, 298::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[2-9]\d{5})$'::text, '^((?:(10(?:01|[12]0|88))))'::text, NULL::text[], 1::smallint, 2::smallint, NULL::text, NULL::text, 64::bigint, 6::smallint, 6::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 299 THEN
-										RETURN ROW(82::smallint, 'GL'::text, 299::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:19|[2-689]\d|70)\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 64::bigint, 6::smallint, 6::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-								ELSE
-									IF k = 350 THEN
-										RETURN ROW(81::smallint, 'GI'::text, 350::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[25]\d|60)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 351 THEN
-										RETURN ROW(179::smallint, 'PT'::text, 351::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:1693\d{5}|(?:[26-9]\d|30)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
+								IF k = 265 AND length(digits) >= 3 THEN
+									RETURN ROW(152::smallint, 'MW'::text, 265::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[1289]\d|31|77)\d{7}|1\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 640::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 266 AND length(digits) >= 3 THEN
+									RETURN ROW(128::smallint, 'LS'::text, 266::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[256]\d\d|800)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 								END IF;
 							END IF;
 						END IF;
@@ -2244,453 +2017,225 @@ BEGIN
 				END IF;
 			END IF;
 		ELSE
-			IF k < 677 THEN
-				IF k < 423 THEN
-					IF k < 375 THEN
-						IF k < 358 THEN
-							IF k < 355 THEN
-								IF k = 352 THEN
-									RETURN ROW(130::smallint, 'LU'::text, 352::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:35[013-9]\d{4,8}|6\d{8}|35\d{2,4}|(?:[2457-9]\d|3[0-46-9])\d{2,9})$'::text, '^((?:(15(?:0[06]|1[12]|[35]5|4[04]|6[26]|77|88|99)\d)))'::text, NULL::text[], 1::smallint, 2::smallint, NULL::text, NULL::text, 4080::bigint, 4::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 353 THEN
-									RETURN ROW(98::smallint, 'IE'::text, 353::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:1\d|[2569])\d{6,8}|4\d{6,9}|7\d{8}|8\d{8,9})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1920::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 354 THEN
-									RETURN ROW(105::smallint, 'IS'::text, 354::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:00|1(?:0(?:01|[12]0)|100))'::text, NULL::text[], '^(?:(?:38\d|[4-9])\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 640::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-							ELSE
-								IF k = 355 THEN
-									RETURN ROW(6::smallint, 'AL'::text, 355::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:700\d\d|900)\d{3}|8\d{5,7}|(?:[2-5]|6\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 960::bigint, 6::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 356 THEN
-									RETURN ROW(149::smallint, 'MT'::text, 356::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:3550\d{4}|(?:[2579]\d\d|800)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 357 THEN
-									RETURN ROW(53::smallint, 'CY'::text, 357::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[279]\d|[58]0)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
+			IF k < 372 THEN
+				IF k < 340 THEN
+					IF k < 297 THEN
+						IF k < 270 THEN
+							IF k = 267 AND length(digits) >= 3 THEN
+								RETURN ROW(33::smallint, 'BW'::text, 267::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:90\d{5}|(?:0800|[2-6]|(?:7|800)\d)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1408::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 268 AND length(digits) >= 3 THEN
+								RETURN ROW(208::smallint, 'SZ'::text, 268::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:0800\d{4}|(?:[237]\d|900)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 269 AND length(digits) >= 3 THEN
+								RETURN ROW(115::smallint, 'KM'::text, 269::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[3478]\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 							END IF;
 						ELSE
-							IF k < 371 THEN
-								IF k = 358 THEN
-									RETURN ROW(68::smallint, 'FI'::text, 358::smallint, 0::smallint, 2::smallint, 4294967295::bigint, '^(?:00|99(?:[01469]|5(?:[14]1|3[23]|5[59]|77|88|9[09])))'::text, NULL::text[], '^(?:[1-35689]\d{4}|7\d{10,11}|(?:[124-7]\d|3[0-46-9])\d{8}|[1-9]\d{5,8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, '^(?:1[03-79]|[2-9])'::text, NULL::text, 8160::bigint, 5::smallint, 12::smallint, ARRAY['^(?:1[3-7][1-8]\d{3,6}|(?:19[1-8]|[23568][1-8]\d|9(?:00|[1-8]\d))\d{2,6})$', '^(?:(?:4[0-8]|50)\d{4,8})$', '^(?:800\d{4,6})$', '^(?:[67]00\d{5,6})$', NULL, NULL, '^(?:20\d{4,8}|60[12]\d{5,6}|7(?:099\d{4,5}|5[03-9]\d{3,7})|20[2-59]\d\d|(?:606|7(?:0[78]|1|3\d))\d{7}|(?:10|29|3[09]|70[1-5]\d)\d{4,8})$', NULL, NULL, NULL]::text[], ARRAY[992, 1984, 896, 768, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 359 THEN
-									RETURN ROW(21::smallint, 'BG'::text, 359::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:00800\d{7}|[2-7]\d{6,7}|[89]\d{6,8}|2\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 5056::bigint, 6::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 370 THEN
-									RETURN ROW(129::smallint, 'LT'::text, 370::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[3469]\d|52|[78]0)\d{6})$'::text, '^((?:[08]))'::text, NULL::text[], 0::smallint, 257::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-							ELSE
-								IF k < 373 THEN
-									IF k = 371 THEN
-										RETURN ROW(131::smallint, 'LV'::text, 371::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[268]\d|78|90)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 372 THEN
-										RETURN ROW(62::smallint, 'EE'::text, 372::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:8\d{9}|[4578]\d{7}|(?:[3-8]\d|90)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1408::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-								ELSE
-									IF k = 373 THEN
-										RETURN ROW(135::smallint, 'MD'::text, 373::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[235-7]\d|[89]0)\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 374 THEN
-										RETURN ROW(7::smallint, 'AM'::text, 374::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[1-489]\d|55|60|77)\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-								END IF;
+							IF k >= 270 AND k < 280 AND length(digits) >= 2 THEN
+								RETURN ROW(242::smallint, 'ZA'::text, 27::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[1-79]\d{8}|8\d{4,9})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 2016::bigint, 5::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 290 AND length(digits) >= 3 THEN
+								RETURN ROW(194::smallint, 'SH'::text, 290::smallint, 0::smallint, 2::smallint, 4294967263::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[2569]\d|8)\d{3})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, '^(?:[2569])'::text, NULL::text, 48::bigint, 4::smallint, 5::smallint, ARRAY['^(?:2(?:[0-57-9]\d|6[4-9])\d\d)$', '^(?:[569]\d{4})$', NULL, NULL, NULL, NULL, NULL, NULL, '^(?:262\d\d)$', NULL]::text[], ARRAY[0, 32, 0, 0, 0, 0, 0, 0, 32, 0]::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 291 AND length(digits) >= 3 THEN
+								RETURN ROW(65::smallint, 'ER'::text, 291::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[178]\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 							END IF;
 						END IF;
 					ELSE
-						IF k < 383 THEN
-							IF k < 378 THEN
-								IF k = 375 THEN
-									RETURN ROW(34::smallint, 'BY'::text, 375::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['810']::text[], '^(?:(?:[12]\d|33|44|902)\d{7}|8(?:0[0-79]\d{5,7}|[1-7]\d{9})|8(?:1[0-489]|[5-79]\d)\d{7}|8[1-79]\d{6,7}|8[0-79]\d{5}|8\d{5})$'::text, '^((?:0|80?))'::text, NULL::text[], 0::smallint, 257::smallint, NULL::text, NULL::text, 4032::bigint, 6::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 376 THEN
-									RETURN ROW(1::smallint, 'AD'::text, 376::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:1|6\d)\d{7}|[135-9]\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 832::bigint, 6::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 377 THEN
-									RETURN ROW(134::smallint, 'MC'::text, 377::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[3489]|[67]\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-							ELSE
-								IF k < 381 THEN
-									IF k = 378 THEN
-										RETURN ROW(199::smallint, 'SM'::text, 378::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:0549|[5-7]\d)\d{6})$'::text, '^((?:([89]\d{5})$))'::text, NULL::text[], 1::smallint, 768::smallint, NULL::text, '0549$1'::text, 1280::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 380 THEN
-										RETURN ROW(225::smallint, 'UA'::text, 380::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[89]\d{9}|[3-9]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1536::bigint, 9::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-								ELSE
-									IF k = 381 THEN
-										RETURN ROW(185::smallint, 'RS'::text, 381::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:38[02-9]\d{6,9}|6\d{7,9}|90\d{4,8}|38\d{5,6}|(?:7\d\d|800)\d{3,9}|(?:[12]\d|3[0-79])\d{5,10})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 8128::bigint, 6::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 382 THEN
-										RETURN ROW(136::smallint, 'ME'::text, 382::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:20|[3-79]\d)\d{6}|80\d{6,7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-								END IF;
+						IF k < 300 THEN
+							IF k = 297 AND length(digits) >= 3 THEN
+								RETURN ROW(13::smallint, 'AW'::text, 297::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[25-79]\d\d|800)\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 298 AND length(digits) >= 3 THEN
+								RETURN ROW(72::smallint, 'FO'::text, 298::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[2-9]\d{5})$'::text, '^((?:(10(?:01|[12]0|88))))'::text, NULL::text[], 1::smallint, 2::smallint, NULL::text, NULL::text, 64::bigint, 6::smallint, 6::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 299 AND length(digits) >= 3 THEN
+								RETURN ROW(82::smallint, 'GL'::text, 299::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:19|[2-689]\d|70)\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 64::bigint, 6::smallint, 6::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 							END IF;
 						ELSE
-							IF k < 387 THEN
-								IF k = 383 THEN
-									RETURN ROW(239::smallint, 'XK'::text, 383::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:2\d{7,8}|3\d{7,11}|(?:4\d\d|[89]00)\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 7936::bigint, 8::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							IF k < 320 THEN
+								IF k >= 300 AND k < 310 AND length(digits) >= 2 THEN
+									RETURN ROW(87::smallint, 'GR'::text, 30::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:5005000\d{3}|8\d{9,11}|(?:[269]\d|70)\d{8})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 7168::bigint, 10::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 								END IF;
-								IF k = 385 THEN
-									RETURN ROW(94::smallint, 'HR'::text, 385::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[2-69]\d{8}|80\d{5,7}|[1-79]\d{7}|6\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 896::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 386 THEN
-									RETURN ROW(195::smallint, 'SI'::text, 386::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:00|10(?:22|66|88|99))'::text, NULL::text[], '^(?:[1-7]\d{7}|8\d{4,7}|90\d{4,6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 480::bigint, 5::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								IF k >= 310 AND k < 320 AND length(digits) >= 2 THEN
+									RETURN ROW(162::smallint, 'NL'::text, 31::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[124-7]\d\d|3(?:[02-9]\d|1[0-8]))\d{6}|8\d{6,9}|9\d{6,10}|1\d{4,5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 4064::bigint, 5::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 								END IF;
 							ELSE
-								IF k < 420 THEN
-									IF k = 387 THEN
-										RETURN ROW(16::smallint, 'BA'::text, 387::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:6\d{8}|(?:[35689]\d|49|70)\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 389 THEN
-										RETURN ROW(140::smallint, 'MK'::text, 389::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[2-578]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-								ELSE
-									IF k = 420 THEN
-										RETURN ROW(54::smallint, 'CZ'::text, 420::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[2-578]\d|60)\d{7}|9\d{8,11})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 7680::bigint, 9::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 421 THEN
-										RETURN ROW(197::smallint, 'SK'::text, 421::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[2-689]\d{8}|[2-59]\d{6}|[2-5]\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 704::bigint, 6::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
+								IF k >= 320 AND k < 330 AND length(digits) >= 2 THEN
+									RETURN ROW(19::smallint, 'BE'::text, 32::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:4\d{8}|[1-9]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k >= 330 AND k < 340 AND length(digits) >= 2 THEN
+									RETURN ROW(73::smallint, 'FR'::text, 33::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[1-9]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 								END IF;
 							END IF;
 						END IF;
 					END IF;
 				ELSE
-					IF k < 592 THEN
-						IF k < 505 THEN
-							IF k < 502 THEN
-								IF k = 423 THEN
-									RETURN ROW(125::smallint, 'LI'::text, 423::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[68]\d{8}|(?:[2378]\d|90)\d{5})$'::text, '^((?:(1001)|0))'::text, NULL::text[], 1::smallint, 3::smallint, NULL::text, NULL::text, 640::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 500 THEN
-									RETURN ROW(70::smallint, 'FK'::text, 500::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[2-7]\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 32::bigint, 5::smallint, 5::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 501 THEN
-									RETURN ROW(35::smallint, 'BZ'::text, 501::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:0800\d|[2-8])\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 2176::bigint, 7::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-							ELSE
-								IF k = 502 THEN
-									RETURN ROW(88::smallint, 'GT'::text, 502::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:80\d{6}|(?:1\d{3}|[2-7])\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 2304::bigint, 8::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 503 THEN
-									RETURN ROW(205::smallint, 'SV'::text, 503::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[25-7]\d{7}|(?:80\d|900)\d{4}(?:\d{4})?)$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 2432::bigint, 7::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 504 THEN
-									RETURN ROW(93::smallint, 'HN'::text, 504::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:8\d{10}|[237-9]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 2304::bigint, 8::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
+					IF k < 356 THEN
+						IF k < 352 THEN
+							IF k >= 340 AND k < 350 AND length(digits) >= 2 THEN
+								RETURN ROW(66::smallint, 'ES'::text, 34::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:400\d{6}|(?:51|[6-9]\d)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 350 AND length(digits) >= 3 THEN
+								RETURN ROW(81::smallint, 'GI'::text, 350::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[25]\d|60)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 351 AND length(digits) >= 3 THEN
+								RETURN ROW(179::smallint, 'PT'::text, 351::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:1693\d{5}|(?:[26-9]\d|30)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 							END IF;
 						ELSE
-							IF k < 508 THEN
-								IF k = 505 THEN
-									RETURN ROW(161::smallint, 'NI'::text, 505::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:1800|[25-8]\d{3})\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							IF k < 354 THEN
+								IF k = 352 AND length(digits) >= 3 THEN
+									RETURN ROW(130::smallint, 'LU'::text, 352::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:35[013-9]\d{4,8}|6\d{8}|35\d{2,4}|(?:[2457-9]\d|3[0-46-9])\d{2,9})$'::text, '^((?:(15(?:0[06]|1[12]|[35]5|4[04]|6[26]|77|88|99)\d)))'::text, NULL::text[], 1::smallint, 2::smallint, NULL::text, NULL::text, 4080::bigint, 4::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 								END IF;
-								IF k = 506 THEN
-									RETURN ROW(48::smallint, 'CR'::text, 506::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:8\d|90)\d{8}|(?:[24-8]\d{3}|3005)\d{4})$'::text, '^((?:(19(?:0[0-2468]|1[09]|20|66|77|99))))'::text, NULL::text[], 1::smallint, 2::smallint, NULL::text, NULL::text, 1280::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 507 THEN
-									RETURN ROW(169::smallint, 'PA'::text, 507::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:00800|8\d{3})\d{6}|[68]\d{7}|[1-57-9]\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 3456::bigint, 7::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								IF k = 353 AND length(digits) >= 3 THEN
+									RETURN ROW(98::smallint, 'IE'::text, 353::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:1\d|[2569])\d{6,8}|4\d{6,9}|7\d{8}|8\d{8,9})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1920::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 								END IF;
 							ELSE
-								IF k < 590 THEN
-									IF k = 508 THEN
-										RETURN ROW(176::smallint, 'PM'::text, 508::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[78]\d{8}|[2-9]\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 576::bigint, 6::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 509 THEN
-										RETURN ROW(95::smallint, 'HT'::text, 509::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[2-589]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-								ELSE
-									IF k = 590 THEN
-										RETURN ROW(85::smallint, 'GP'::text, 590::smallint, 0::smallint, 3::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:7090\d{5}|(?:[56]9|[89]\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, ARRAY['^(?:(?:59(?:0(?:0[1-68]|[14][0-24-9]|2[0-68]|3[1-9]|5[3-579]|[68][0-689]|7[08]|9\d)|87\d)|80[6-9]\d\d)\d{4})$', '^(?:(?:69(?:0\d\d|1(?:2[2-9]|3[0-5]))|7090[0-4])\d{4})$', '^(?:80[0-5]\d{6})$', '^(?:8[129]\d{7})$', NULL, NULL, NULL, NULL, '^(?:9(?:(?:39[5-7]|76[018])\d|475[0-6])\d{4})$', NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 591 THEN
-										RETURN ROW(28::smallint, 'BO'::text, 591::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:00(?:1\d)?)'::text, NULL::text[], '^(?:(?:[2-7]\d\d|8001)\d{5})$'::text, '^((?:0(1\d)?))'::text, NULL::text[], 1::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
+								IF k = 354 AND length(digits) >= 3 THEN
+									RETURN ROW(105::smallint, 'IS'::text, 354::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:00|1(?:0(?:01|[12]0)|100))'::text, NULL::text[], '^(?:(?:38\d|[4-9])\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 640::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 355 AND length(digits) >= 3 THEN
+									RETURN ROW(6::smallint, 'AL'::text, 355::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:700\d\d|900)\d{3}|8\d{5,7}|(?:[2-5]|6\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 960::bigint, 6::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 								END IF;
 							END IF;
 						END IF;
 					ELSE
-						IF k < 599 THEN
-							IF k < 595 THEN
-								IF k = 592 THEN
-									RETURN ROW(91::smallint, 'GY'::text, 592::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['001']::text[], '^(?:(?:[2-8]\d{3}|9008)\d{3})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 593 THEN
-									RETURN ROW(61::smallint, 'EC'::text, 593::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:1\d{9,10}|(?:[2-7]|9\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 3840::bigint, 8::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 594 THEN
-									RETURN ROW(78::smallint, 'GF'::text, 594::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:694\d|7093)\d{5}|(?:59|[89]\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-							ELSE
-								IF k < 597 THEN
-									IF k = 595 THEN
-										RETURN ROW(181::smallint, 'PY'::text, 595::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[36-8]\d{5,8}|4\d{6,8}|59\d{6}|9\d{5,10}|(?:2\d|5[0-8])\d{6,7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 4032::bigint, 6::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 596 THEN
-										RETURN ROW(146::smallint, 'MQ'::text, 596::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:7091\d{5}|(?:[56]9|[89]\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-								ELSE
-									IF k = 597 THEN
-										RETURN ROW(202::smallint, 'SR'::text, 597::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[2-5]|[6-9]\d)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 192::bigint, 6::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 598 THEN
-										RETURN ROW(228::smallint, 'UY'::text, 598::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:0(?:0|1[3-9]\d))'::text, NULL::text[], '^(?:0004\d{2,9}|[1249]\d{7}|2\d{3,4}|(?:[49]\d|80)\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 16368::bigint, 4::smallint, 13::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-								END IF;
+						IF k < 359 THEN
+							IF k = 356 AND length(digits) >= 3 THEN
+								RETURN ROW(149::smallint, 'MT'::text, 356::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:3550\d{4}|(?:[2579]\d\d|800)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 357 AND length(digits) >= 3 THEN
+								RETURN ROW(53::smallint, 'CY'::text, 357::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[279]\d|[58]0)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 358 AND length(digits) >= 3 THEN
+								RETURN ROW(68::smallint, 'FI'::text, 358::smallint, 0::smallint, 2::smallint, 4294967295::bigint, '^(?:00|99(?:[01469]|5(?:[14]1|3[23]|5[59]|77|88|9[09])))'::text, NULL::text[], '^(?:[1-35689]\d{4}|7\d{10,11}|(?:[124-7]\d|3[0-46-9])\d{8}|[1-9]\d{5,8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, '^(?:1[03-79]|[2-9])'::text, NULL::text, 8160::bigint, 5::smallint, 12::smallint, ARRAY['^(?:1[3-7][1-8]\d{3,6}|(?:19[1-8]|[23568][1-8]\d|9(?:00|[1-8]\d))\d{2,6})$', '^(?:(?:4[0-8]|50)\d{4,8})$', '^(?:800\d{4,6})$', '^(?:[67]00\d{5,6})$', NULL, NULL, '^(?:20\d{4,8}|60[12]\d{5,6}|7(?:099\d{4,5}|5[03-9]\d{3,7})|20[2-59]\d\d|(?:606|7(?:0[78]|1|3\d))\d{7}|(?:10|29|3[09]|70[1-5]\d)\d{4,8})$', NULL, NULL, NULL]::text[], ARRAY[992, 1984, 896, 768, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
 							END IF;
 						ELSE
-							IF k < 673 THEN
-								IF k = 599 THEN
-									RETURN ROW(51::smallint, 'CW'::text, 599::smallint, 0::smallint, 2::smallint, 4294967039::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[34]1|60|(?:7|9\d)\d)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, '^(?:[69])'::text, NULL::text, 384::bigint, 7::smallint, 8::smallint, ARRAY['^(?:9(?:4(?:3[0-5]|4[14]|6\d)|50\d|7(?:2[014]|3[02-9]|4[4-9]|6[357]|77|8[7-9])|8(?:3[39]|[46]\d|7[01]|8[57-9]))\d{4})$', '^(?:953[01]\d{4}|9(?:5[12467]|6[5-9])\d{5})$', NULL, NULL, NULL, NULL, NULL, '^(?:955\d{5})$', NULL, '^(?:60[0-2]\d{4})$']::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 256, 0, 128]::bigint[])::hotel_agent.e164_plan;
+							IF k < 370 THEN
+								IF k = 359 AND length(digits) >= 3 THEN
+									RETURN ROW(21::smallint, 'BG'::text, 359::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:00800\d{7}|[2-7]\d{6,7}|[89]\d{6,8}|2\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 5056::bigint, 6::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 								END IF;
-								IF k = 670 THEN
-									RETURN ROW(216::smallint, 'TL'::text, 670::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:7\d{7}|(?:[2-47]\d|[89]0)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 384::bigint, 7::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 672 THEN
-									RETURN ROW(159::smallint, 'NF'::text, 672::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[13]\d{5})$'::text, '^((?:([0-258]\d{4})$))'::text, NULL::text[], 1::smallint, 295::smallint, NULL::text, '3$1'::text, 64::bigint, 6::smallint, 6::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								IF k >= 360 AND k < 370 AND length(digits) >= 2 THEN
+									RETURN ROW(96::smallint, 'HU'::text, 36::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[235-7]\d{8}|[1-9]\d{7})$'::text, NULL::text, ARRAY['06']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 								END IF;
 							ELSE
-								IF k < 675 THEN
-									IF k = 673 THEN
-										RETURN ROW(27::smallint, 'BN'::text, 673::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[2-578]\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 674 THEN
-										RETURN ROW(165::smallint, 'NR'::text, 674::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:222|444|(?:55|8\d)\d|666|777|999)\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-								ELSE
-									IF k = 675 THEN
-										RETURN ROW(172::smallint, 'PG'::text, 675::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:00|140[1-3])'::text, NULL::text[], '^(?:(?:180|[78]\d{3})\d{4}|(?:[2-589]\d|64)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 384::bigint, 7::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 676 THEN
-										RETURN ROW(219::smallint, 'TO'::text, 676::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:0800|(?:[5-8]\d\d|999)\d)\d{3}|[2-8]\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 160::bigint, 5::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
+								IF k = 370 AND length(digits) >= 3 THEN
+									RETURN ROW(129::smallint, 'LT'::text, 370::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[3469]\d|52|[78]0)\d{6})$'::text, '^((?:[08]))'::text, NULL::text[], 0::smallint, 257::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 371 AND length(digits) >= 3 THEN
+									RETURN ROW(131::smallint, 'LV'::text, 371::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[268]\d|78|90)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 								END IF;
 							END IF;
 						END IF;
 					END IF;
 				END IF;
 			ELSE
-				IF k < 883 THEN
-					IF k < 691 THEN
-						IF k < 683 THEN
-							IF k < 680 THEN
-								IF k = 677 THEN
-									RETURN ROW(189::smallint, 'SB'::text, 677::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:0[01])'::text, NULL::text[], '^(?:[6-9]\d{6}|[1-6]\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 160::bigint, 5::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 678 THEN
-									RETURN ROW(236::smallint, 'VU'::text, 678::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[57-9]\d{6}|(?:[238]\d|48)\d{3})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 160::bigint, 5::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 679 THEN
-									RETURN ROW(69::smallint, 'FJ'::text, 679::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:0(?:0|52))'::text, NULL::text[], '^(?:45\d{5}|(?:0800\d|[235-9])\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 2176::bigint, 7::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-							ELSE
-								IF k = 680 THEN
-									RETURN ROW(180::smallint, 'PW'::text, 680::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:01[12])'::text, NULL::text[], '^(?:(?:[24-8]\d\d|345|900)\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 681 THEN
-									RETURN ROW(237::smallint, 'WF'::text, 681::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:40|72|8\d{4})\d{4}|[89]\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 576::bigint, 6::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 682 THEN
-									RETURN ROW(43::smallint, 'CK'::text, 682::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[2-578]\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 32::bigint, 5::smallint, 5::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
+				IF k < 387 THEN
+					IF k < 378 THEN
+						IF k < 375 THEN
+							IF k = 372 AND length(digits) >= 3 THEN
+								RETURN ROW(62::smallint, 'EE'::text, 372::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:8\d{9}|[4578]\d{7}|(?:[3-8]\d|90)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1408::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 373 AND length(digits) >= 3 THEN
+								RETURN ROW(135::smallint, 'MD'::text, 373::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[235-7]\d|[89]0)\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 374 AND length(digits) >= 3 THEN
+								RETURN ROW(7::smallint, 'AM'::text, 374::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[1-489]\d|55|60|77)\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 							END IF;
 						ELSE
-							IF k < 687 THEN
-								IF k = 683 THEN
-									RETURN ROW(166::smallint, 'NU'::text, 683::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[4-7]|888\d)\d{3})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 144::bigint, 4::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 685 THEN
-									RETURN ROW(238::smallint, 'WS'::text, 685::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['0']::text[], '^(?:(?:[2-6]|8\d{5})\d{4}|[78]\d{6}|[68]\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1248::bigint, 5::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 686 THEN
-									RETURN ROW(114::smallint, 'KI'::text, 686::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[37]\d|6[0-79])\d{6}|(?:[2-48]\d|50)\d{3})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 288::bigint, 5::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-							ELSE
-								IF k < 689 THEN
-									IF k = 687 THEN
-										RETURN ROW(157::smallint, 'NC'::text, 687::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:050|[2-57-9]\d\d)\d{3})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 64::bigint, 6::smallint, 6::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 688 THEN
-										RETURN ROW(222::smallint, 'TV'::text, 688::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:2|7\d\d|90)\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 224::bigint, 5::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-								ELSE
-									IF k = 689 THEN
-										RETURN ROW(171::smallint, 'PF'::text, 689::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:4\d{5}(?:\d{2})?|8\d{7,8})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 832::bigint, 6::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 690 THEN
-										RETURN ROW(215::smallint, 'TK'::text, 690::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[2-47]\d{3,6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 240::bigint, 4::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-								END IF;
+							IF k = 375 AND length(digits) >= 3 THEN
+								RETURN ROW(34::smallint, 'BY'::text, 375::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['810']::text[], '^(?:(?:[12]\d|33|44|902)\d{7}|8(?:0[0-79]\d{5,7}|[1-7]\d{9})|8(?:1[0-489]|[5-79]\d)\d{7}|8[1-79]\d{6,7}|8[0-79]\d{5}|8\d{5})$'::text, '^((?:0|80?))'::text, NULL::text[], 0::smallint, 257::smallint, NULL::text, NULL::text, 4032::bigint, 6::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 376 AND length(digits) >= 3 THEN
+								RETURN ROW(1::smallint, 'AD'::text, 376::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:1|6\d)\d{7}|[135-9]\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 832::bigint, 6::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 377 AND length(digits) >= 3 THEN
+								RETURN ROW(134::smallint, 'MC'::text, 377::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[3489]|[67]\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 							END IF;
 						END IF;
 					ELSE
-						IF k < 855 THEN
-							IF k < 808 THEN
-								IF k = 691 THEN
-									RETURN ROW(71::smallint, 'FM'::text, 691::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[39]\d\d|820)\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 692 THEN
-									RETURN ROW(139::smallint, 'MH'::text, 692::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['011']::text[], '^(?:329\d{4}|(?:[256]\d|45)\d{5})$'::text, NULL::text, ARRAY['1']::text[], 0::smallint, 2::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 800 THEN
-									RETURN ROW(245::smallint, ''::text, 800::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, NULL::text[], '^(?:(?:00|[1-9]\d)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-							ELSE
-								IF k < 852 THEN
-									IF k = 808 THEN
-										RETURN ROW(246::smallint, ''::text, 808::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, NULL::text[], '^(?:[1-9]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 850 THEN
-										RETURN ROW(117::smallint, 'KP'::text, 850::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00', '99']::text[], '^(?:85\d{6}|(?:19\d|[2-7])\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1280::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-								ELSE
-									IF k = 852 THEN
-										RETURN ROW(92::smallint, 'HK'::text, 852::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:00(?:30|5[09]|[126-9]?))'::text, NULL::text[], '^(?:8[0-46-9]\d{6,7}|9\d{4,7}|(?:[2-7]|9\d{3})\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 3040::bigint, 5::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 853 THEN
-										RETURN ROW(144::smallint, 'MO'::text, 853::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:0800\d{3}|(?:28|[68]\d)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 384::bigint, 7::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-								END IF;
+						IF k < 382 THEN
+							IF k = 378 AND length(digits) >= 3 THEN
+								RETURN ROW(199::smallint, 'SM'::text, 378::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:0549|[5-7]\d)\d{6})$'::text, '^((?:([89]\d{5})$))'::text, NULL::text[], 1::smallint, 768::smallint, NULL::text, '0549$1'::text, 1280::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 380 AND length(digits) >= 3 THEN
+								RETURN ROW(225::smallint, 'UA'::text, 380::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[89]\d{9}|[3-9]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1536::bigint, 9::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 381 AND length(digits) >= 3 THEN
+								RETURN ROW(185::smallint, 'RS'::text, 381::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:38[02-9]\d{6,9}|6\d{7,9}|90\d{4,8}|38\d{5,6}|(?:7\d\d|800)\d{3,9}|(?:[12]\d|3[0-79])\d{5,10})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 8128::bigint, 6::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 							END IF;
 						ELSE
-							IF k < 878 THEN
-								IF k = 855 THEN
-									RETURN ROW(113::smallint, 'KH'::text, 855::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:00[14-9])'::text, NULL::text[], '^(?:1\d{9}|[1-9]\d{7,8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1792::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							IF k < 385 THEN
+								IF k = 382 AND length(digits) >= 3 THEN
+									RETURN ROW(136::smallint, 'ME'::text, 382::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:20|[3-79]\d)\d{6}|80\d{6,7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 								END IF;
-								IF k = 856 THEN
-									RETURN ROW(122::smallint, 'LA'::text, 856::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:2\d|3)\d{8}|(?:[235-8]\d|41)\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1792::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 870 THEN
-									RETURN ROW(247::smallint, ''::text, 870::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, NULL::text[], '^(?:7\d{11}|[235-7]\d{8})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 4608::bigint, 9::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								IF k = 383 AND length(digits) >= 3 THEN
+									RETURN ROW(239::smallint, 'XK'::text, 383::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:2\d{7,8}|3\d{7,11}|(?:4\d\d|[89]00)\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 7936::bigint, 8::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 								END IF;
 							ELSE
-								IF k < 881 THEN
-									IF k = 878 THEN
-										RETURN ROW(248::smallint, ''::text, 878::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, NULL::text[], '^(?:10\d{10})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 4096::bigint, 12::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 880 THEN
-										RETURN ROW(18::smallint, 'BD'::text, 880::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[1-469]\d{9}|8[0-79]\d{7,8}|[2-79]\d{8}|[2-9]\d{7}|[3-9]\d{6}|[57-9]\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1984::bigint, 6::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-								ELSE
-									IF k = 881 THEN
-										RETURN ROW(249::smallint, ''::text, 881::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, NULL::text[], '^(?:6\d{9}|[0-36-9]\d{8})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1536::bigint, 9::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 882 THEN
-										RETURN ROW(250::smallint, ''::text, 882::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, NULL::text[], '^(?:[13]\d{6}(?:\d{2,5})?|[19]\d{7}|(?:[25]\d\d|4)\d{7}(?:\d{2})?)$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 8064::bigint, 7::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
+								IF k = 385 AND length(digits) >= 3 THEN
+									RETURN ROW(94::smallint, 'HR'::text, 385::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[2-69]\d{8}|80\d{5,7}|[1-79]\d{7}|6\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 896::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 386 AND length(digits) >= 3 THEN
+									RETURN ROW(195::smallint, 'SI'::text, 386::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:00|10(?:22|66|88|99))'::text, NULL::text[], '^(?:[1-7]\d{7}|8\d{4,7}|90\d{4,6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 480::bigint, 5::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 								END IF;
 							END IF;
 						END IF;
 					END IF;
 				ELSE
-					IF k < 971 THEN
-						IF k < 963 THEN
-							IF k < 960 THEN
-								IF k = 883 THEN
-									RETURN ROW(251::smallint, ''::text, 883::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, NULL::text[], '^(?:(?:[1-4]\d|51)\d{6,10})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 7936::bigint, 8::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 886 THEN
-									RETURN ROW(223::smallint, 'TW'::text, 886::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:0(?:0[25-79]|19))'::text, NULL::text[], '^(?:[2-689]\d{8}|7\d{9,10}|[2-8]\d{7}|2\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 3968::bigint, 7::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 888 THEN
-									RETURN ROW(252::smallint, ''::text, 888::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, NULL::text[], '^(?:\d{11})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 2048::bigint, 11::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-							ELSE
-								IF k = 960 THEN
-									RETURN ROW(151::smallint, 'MV'::text, 960::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:0(?:0|19))'::text, NULL::text[], '^(?:(?:800|9[0-57-9]\d)\d{7}|[34679]\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1152::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 961 THEN
-									RETURN ROW(123::smallint, 'LB'::text, 961::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[27-9]\d{7}|[13-9]\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 384::bigint, 7::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 962 THEN
-									RETURN ROW(109::smallint, 'JO'::text, 962::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:(?:[2689]|7\d)\d|32|427|53)\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
+					IF k < 423 THEN
+						IF k < 400 THEN
+							IF k = 387 AND length(digits) >= 3 THEN
+								RETURN ROW(16::smallint, 'BA'::text, 387::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:6\d{8}|(?:[35689]\d|49|70)\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 389 AND length(digits) >= 3 THEN
+								RETURN ROW(140::smallint, 'MK'::text, 389::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[2-578]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k >= 390 AND k < 400 AND length(digits) >= 2 THEN
+								RETURN ROW(106::smallint, 'IT'::text, 39::smallint, 0::smallint, 2::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:0\d{5,11}|1\d{8,10}|3(?:[0-8]\d{7,10}|9\d{7,8})|(?:43|55|70)\d{8}|8\d{5}(?:\d{2,4})?)$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 8128::bigint, 6::smallint, 12::smallint, ARRAY['^(?:0(?:669[0-79]\d{1,6}|831\d{2,8})|0(?:1(?:[0159]\d|[27][1-5]|31|4[1-4]|6[1356]|8[2-57])|2\d\d|3(?:[0159]\d|2[1-4]|3[12]|[48][1-6]|6[2-59]|7[1-7])|4(?:[0159]\d|[23][1-9]|4[245]|6[1-5]|7[1-4]|81)|5(?:[0159]\d|2[1-5]|3[2-6]|4[1-79]|6[4-6]|7[1-578]|8[3-8])|6(?:[0-57-9]\d|6[0-8])|7(?:[0159]\d|2[12]|3[1-7]|4[2-46]|6[13569]|7[13-6]|8[1-59])|8(?:[0159]\d|2[3-578]|3[2356]|[6-8][1-5])|9(?:[0159]\d|[238][1-5]|4[12]|6[1-8]|7[1-6]))\d{2,7})$', '^(?:3[2-9]\d{7,8}|(?:31|43)\d{8})$', '^(?:80(?:0\d{3}|3)\d{3})$', '^(?:(?:0878\d{3}|89(?:2\d|3[04]|4(?:[0-4]|[5-9]\d\d)|5[0-4]))\d\d|(?:1(?:44|6[346])|89(?:38|5[5-9]|9))\d{6})$', '^(?:1(?:78\d|99)\d{6})$', '^(?:3[2-8]\d{9,10})$', NULL, NULL, '^(?:55\d{8})$', '^(?:84(?:[08]\d{3}|[17])\d{3})$']::text[], ARRAY[0, 1536, 576, 1856, 1536, 6144, 0, 0, 1024, 576]::bigint[])::hotel_agent.e164_plan;
 							END IF;
 						ELSE
-							IF k < 966 THEN
-								IF k = 963 THEN
-									RETURN ROW(207::smallint, 'SY'::text, 963::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[1-359]\d{8}|[1-5]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							IF k < 420 THEN
+								IF k >= 400 AND k < 410 AND length(digits) >= 2 THEN
+									RETURN ROW(184::smallint, 'RO'::text, 40::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[2378]\d|90)\d{7}|[23]\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 576::bigint, 6::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 								END IF;
-								IF k = 964 THEN
-									RETURN ROW(103::smallint, 'IQ'::text, 964::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:1|7\d\d)\d{7}|[2-6]\d{7,8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1792::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 965 THEN
-									RETURN ROW(119::smallint, 'KW'::text, 965::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:18\d{5}|(?:[2569]\d|41)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 384::bigint, 7::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								IF k >= 410 AND k < 420 AND length(digits) >= 2 THEN
+									RETURN ROW(41::smallint, 'CH'::text, 41::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:8\d{11}|[2-9]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 4608::bigint, 9::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 								END IF;
 							ELSE
-								IF k < 968 THEN
-									IF k = 966 THEN
-										RETURN ROW(188::smallint, 'SA'::text, 966::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[15]\d|800|92)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1536::bigint, 9::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 967 THEN
-										RETURN ROW(240::smallint, 'YE'::text, 967::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:1|7\d)\d{7}|[1-7]\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 896::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-								ELSE
-									IF k = 968 THEN
-										RETURN ROW(168::smallint, 'OM'::text, 968::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:1505|[279]\d{3}|500)\d{4}|800\d{5,6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 896::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 970 THEN
-										RETURN ROW(178::smallint, 'PS'::text, 970::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[2489]2\d{6}|(?:1\d|5)\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1792::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
+								IF k = 420 AND length(digits) >= 3 THEN
+									RETURN ROW(54::smallint, 'CZ'::text, 420::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[2-578]\d|60)\d{7}|9\d{8,11})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 7680::bigint, 9::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 421 AND length(digits) >= 3 THEN
+									RETURN ROW(197::smallint, 'SK'::text, 421::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[2-689]\d{8}|[2-59]\d{6}|[2-5]\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 704::bigint, 6::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 								END IF;
 							END IF;
 						END IF;
 					ELSE
-						IF k < 979 THEN
-							IF k < 974 THEN
-								IF k = 971 THEN
-									RETURN ROW(2::smallint, 'AE'::text, 971::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[4-7]\d|9[0-689])\d{7}|800\d{2,9}|[2-4679]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 8160::bigint, 5::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 972 THEN
-									RETURN ROW(99::smallint, 'IL'::text, 972::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:0(?:0|1(?:05|[2-9])))'::text, NULL::text[], '^(?:1\d{6}(?:\d{3,5})?|[57]\d{8}|[1-489]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 8064::bigint, 7::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 973 THEN
-									RETURN ROW(22::smallint, 'BH'::text, 973::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[136-9]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-							ELSE
-								IF k < 976 THEN
-									IF k = 974 THEN
-										RETURN ROW(182::smallint, 'QA'::text, 974::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:800\d{4}|(?:2|800)\d{6}|(?:0080|[3-7])\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 2944::bigint, 7::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 975 THEN
-										RETURN ROW(32::smallint, 'BT'::text, 975::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[178]\d{7}|[2-8]\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 384::bigint, 7::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-								ELSE
-									IF k = 976 THEN
-										RETURN ROW(143::smallint, 'MN'::text, 976::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['001']::text[], '^(?:[12]\d{7,9}|[5-9]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1792::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 977 THEN
-										RETURN ROW(164::smallint, 'NP'::text, 977::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:1\d|9)\d{9}|[1-9]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 3328::bigint, 8::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-								END IF;
+						IF k < 450 THEN
+							IF k = 423 AND length(digits) >= 3 THEN
+								RETURN ROW(125::smallint, 'LI'::text, 423::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[68]\d{8}|(?:[2378]\d|90)\d{5})$'::text, '^((?:(1001)|0))'::text, NULL::text[], 1::smallint, 3::smallint, NULL::text, NULL::text, 640::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k >= 430 AND k < 440 AND length(digits) >= 2 THEN
+								RETURN ROW(11::smallint, 'AT'::text, 43::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:1\d{3,12}|2\d{6,12}|43(?:(?:0\d|5[02-9])\d{3,9}|2\d{4,5}|[3467]\d{4}|8\d{4,6}|9\d{4,7})|5\d{4,12}|8\d{7,12}|9\d{8,12}|(?:[367]\d|4[0-24-9])\d{4,11})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 16368::bigint, 4::smallint, 13::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k >= 440 AND k < 450 AND length(digits) >= 2 THEN
+								RETURN ROW(75::smallint, 'GB'::text, 44::smallint, 0::smallint, 4::smallint, 4294966399::bigint, NULL::text, ARRAY['00']::text[], '^(?:[1-357-9]\d{9}|[18]\d{8}|8\d{6})$'::text, NULL::text, ARRAY['0', '180020']::text[], 0::smallint, 3::smallint, NULL::text, NULL::text, 1664::bigint, 7::smallint, 10::smallint, ARRAY['^(?:(?:1(?:1(?:3(?:[0-58]\d\d|73[0-5])|4(?:(?:[0-5]\d|70)\d|69[7-9])|(?:(?:5[0-26-9]|[78][0-49])\d|6(?:[0-4]\d|5[01]))\d)|(?:2(?:(?:0[024-9]|2[3-9]|3[3-79]|4[1-689]|[58][02-9]|6[0-47-9]|7[013-9]|9\d)\d|1(?:[0-7]\d|8[0-3]))|(?:3(?:0\d|1[0-8]|[25][02-9]|3[02-579]|[468][0-46-9]|7[1-35-79]|9[2-578])|4(?:0[03-9]|[137]\d|[28][02-57-9]|4[02-69]|5[0-8]|[69][0-79])|5(?:0[1-35-9]|[16]\d|2[024-9]|3[015689]|4[02-9]|5[03-9]|7[0-35-9]|8[0-468]|9[0-57-9])|6(?:0[034689]|1\d|2[0-35689]|[38][013-9]|4[1-467]|5[0-69]|6[13-9]|7[0-8]|9[0-24578])|7(?:0[0246-9]|2\d|3[0236-8]|4[03-9]|5[0-46-9]|6[013-9]|7[0-35-9]|8[024-9]|9[02-9])|8(?:0[35-9]|2[1-57-9]|3[02-578]|4[0-578]|5[124-9]|6[2-69]|7\d|8[02-9]|9[02569])|9(?:0[02-589]|[18]\d|2[02-689]|3[1-57-9]|4[2-9]|5[0-579]|6[2-47-9]|7[0-24578]|9[2-57]))\d)\d)|2(?:0[013478]|3[0189]|4[017]|8[0-46-9]|9[0-2])\d{3})\d{4}|1(?:2(?:0(?:46[1-4]|87[2-9])|545[1-79]|76(?:2\d|3[1-8]|6[1-6])|9(?:7(?:2[0-4]|3[2-5])|8(?:2[2-8]|7[0-47-9]|8[3-5])))|3(?:6(?:38[2-5]|47[23])|8(?:47[04-9]|64[0157-9]))|4(?:044[1-7]|20(?:2[23]|8\d)|6(?:0(?:30|5[2-57]|6[1-8]|7[2-8])|140)|8(?:052|87[1-3]))|5(?:2(?:4(?:3[2-79]|6\d)|76\d)|6(?:26[06-9]|686))|6(?:06(?:4\d|7[4-79])|295[5-7]|35[34]\d|47(?:24|61)|59(?:5[08]|6[67]|74)|9(?:55[0-4]|77[23]))|7(?:26(?:6[13-9]|7[0-7])|(?:442|688)\d|50(?:2[0-3]|[3-68]2|76))|8(?:27[56]\d|37(?:5[2-5]|8[239])|843[2-58])|9(?:0(?:0(?:6[1-8]|85)|52\d)|3583|4(?:66[1-8]|9(?:2[01]|81))|63(?:23|3[1-4])|9561))\d{3})$', '^(?:7(?:457[0-57-9]|700[01]|911[028])\d{5}|7(?:[1-3]\d\d|4(?:[0-46-9]\d|5[0-689])|5(?:0[0-8]|[13-9]\d|2[0-35-9])|7(?:0[1-9]|[1-7]\d|8[02-9]|9[0-689])|8(?:[014-9]\d|[23][0-8])|9(?:[024-9]\d|1[02-9]|3[0-689]))\d{6})$', '^(?:80[08]\d{7}|800\d{6}|8001111)$', '^(?:(?:8(?:4[2-5]|7[0-3])|9(?:[01]\d|8[2-49]))\d{7}|845464\d)$', '^(?:70\d{8})$', NULL, '^(?:(?:3[0347]|55)\d{8})$', '^(?:76(?:464|652)\d{5}|76(?:0[0-28]|2[356]|34|4[01347]|5[49]|6[0-369]|77|8[14]|9[139])\d{6})$', '^(?:56\d{8})$', NULL]::text[], ARRAY[1536, 1024, 0, 1152, 1024, 0, 1024, 1024, 1024, 0]::bigint[])::hotel_agent.e164_plan;
 							END IF;
 						ELSE
-							IF k < 994 THEN
-								IF k = 979 THEN
-									RETURN ROW(253::smallint, ''::text, 979::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, NULL::text[], '^(?:[1359]\d{8})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							IF k < 470 THEN
+								IF k >= 450 AND k < 460 AND length(digits) >= 2 THEN
+									RETURN ROW(57::smallint, 'DK'::text, 45::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[2-9]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 								END IF;
-								IF k = 992 THEN
-									RETURN ROW(214::smallint, 'TJ'::text, 992::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['810']::text[], '^(?:(?:[0-57-9]\d|66)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-								END IF;
-								IF k = 993 THEN
-									RETURN ROW(217::smallint, 'TM'::text, 993::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['810']::text[], '^(?:[1-7]\d{7})$'::text, NULL::text, ARRAY['8']::text[], 0::smallint, 256::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								IF k >= 460 AND k < 470 AND length(digits) >= 2 THEN
+									RETURN ROW(192::smallint, 'SE'::text, 46::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[26]\d\d|9)\d{9}|[1-9]\d{8}|[1-689]\d{7}|[1-4689]\d{6}|2\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 6080::bigint, 6::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 								END IF;
 							ELSE
-								IF k < 996 THEN
-									IF k = 994 THEN
-										RETURN ROW(15::smallint, 'AZ'::text, 994::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:365\d{6}|(?:[124579]\d|60|88)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 995 THEN
-										RETURN ROW(77::smallint, 'GE'::text, 995::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[3-57]\d\d|800)\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-								ELSE
-									IF k = 996 THEN
-										RETURN ROW(112::smallint, 'KG'::text, 996::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:8\d{9}|[235-9]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1536::bigint, 9::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
-									IF k = 998 THEN
-										RETURN ROW(229::smallint, 'UZ'::text, 998::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:20|33|[5-9]\d)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
-									END IF;
+								IF k >= 470 AND k < 480 AND length(digits) >= 2 THEN
+									RETURN ROW(163::smallint, 'NO'::text, 47::smallint, 0::smallint, 2::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:0|[2-9]\d{3})\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, '^(?:[02-689]|7[0-8])'::text, NULL::text, 288::bigint, 5::smallint, 8::smallint, ARRAY['^(?:(?:2[1-4]|3[1-3578]|5[1-35-7]|6[1-46-9]|7[0-8])\d{6})$', '^(?:45(?:[0-24-9]\d|3[0-57-9])\d{4}|(?:4[016-8]|9\d)\d{6})$', '^(?:80[01]\d{5})$', '^(?:82[09]\d{5})$', '^(?:880\d{5})$', '^(?:81[23]\d{5})$', '^(?:(?:0[235-9]|81(?:0(?:0[7-9]|1\d)|5\d\d))\d{3})$', NULL, '^(?:85[0-5]\d{5})$', '^(?:810(?:0[0-6]|[2-8]\d)\d{3})$']::text[], ARRAY[256, 256, 256, 256, 256, 256, 0, 0, 256, 256]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k >= 480 AND k < 490 AND length(digits) >= 2 THEN
+									RETURN ROW(175::smallint, 'PL'::text, 48::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:6|8\d\d)\d{7}|[1-9]\d{6}(?:\d{2})?|[26]\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1984::bigint, 6::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
 								END IF;
 							END IF;
 						END IF;
@@ -2698,7 +2243,461 @@ BEGIN
 				END IF;
 			END IF;
 		END IF;
-	END LOOP;
+	ELSE
+		IF k < 690 THEN
+			IF k < 598 THEN
+				IF k < 530 THEN
+					IF k < 505 THEN
+						IF k < 502 THEN
+							IF k >= 490 AND k < 500 AND length(digits) >= 2 THEN
+								RETURN ROW(55::smallint, 'DE'::text, 49::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[2579]\d{5,14}|49(?:[34]0|69|8\d)\d\d?|49(?:37|49|60|7[089]|9\d)\d{1,3}|49(?:2[024-9]|3[2-689]|7[1-7])\d{1,8}|(?:1|[368]\d|4[0-8])\d{3,13}|49(?:[015]\d|2[13]|31|[46][1-8])\d{1,9})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 65520::bigint, 4::smallint, 15::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 500 AND length(digits) >= 3 THEN
+								RETURN ROW(70::smallint, 'FK'::text, 500::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[2-7]\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 32::bigint, 5::smallint, 5::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 501 AND length(digits) >= 3 THEN
+								RETURN ROW(35::smallint, 'BZ'::text, 501::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:0800\d|[2-8])\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 2176::bigint, 7::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+						ELSE
+							IF k = 502 AND length(digits) >= 3 THEN
+								RETURN ROW(88::smallint, 'GT'::text, 502::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:80\d{6}|(?:1\d{3}|[2-7])\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 2304::bigint, 8::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 503 AND length(digits) >= 3 THEN
+								RETURN ROW(205::smallint, 'SV'::text, 503::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[25-7]\d{7}|(?:80\d|900)\d{4}(?:\d{4})?)$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 2432::bigint, 7::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 504 AND length(digits) >= 3 THEN
+								RETURN ROW(93::smallint, 'HN'::text, 504::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:8\d{10}|[237-9]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 2304::bigint, 8::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+						END IF;
+					ELSE
+						IF k < 508 THEN
+							IF k = 505 AND length(digits) >= 3 THEN
+								RETURN ROW(161::smallint, 'NI'::text, 505::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:1800|[25-8]\d{3})\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 506 AND length(digits) >= 3 THEN
+								RETURN ROW(48::smallint, 'CR'::text, 506::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:8\d|90)\d{8}|(?:[24-8]\d{3}|3005)\d{4})$'::text, '^((?:(19(?:0[0-2468]|1[09]|20|66|77|99))))'::text, NULL::text[], 1::smallint, 2::smallint, NULL::text, NULL::text, 1280::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 507 AND length(digits) >= 3 THEN
+								RETURN ROW(169::smallint, 'PA'::text, 507::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:00800|8\d{3})\d{6}|[68]\d{7}|[1-57-9]\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 3456::bigint, 7::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+						ELSE
+							IF k < 510 THEN
+								IF k = 508 AND length(digits) >= 3 THEN
+									RETURN ROW(176::smallint, 'PM'::text, 508::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[78]\d{8}|[2-9]\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 576::bigint, 6::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 509 AND length(digits) >= 3 THEN
+									RETURN ROW(95::smallint, 'HT'::text, 509::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[2-589]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k >= 510 AND k < 520 AND length(digits) >= 2 THEN
+									RETURN ROW(170::smallint, 'PE'::text, 51::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:00|19(?:1[124]|77|90)00)'::text, NULL::text[], '^(?:(?:[14-8]|9\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k >= 520 AND k < 530 AND length(digits) >= 2 THEN
+									RETURN ROW(153::smallint, 'MX'::text, 52::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:0[09])'::text, NULL::text[], '^(?:[2-9]\d{9})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1024::bigint, 10::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					END IF;
+				ELSE
+					IF k < 591 THEN
+						IF k < 560 THEN
+							IF k >= 530 AND k < 540 AND length(digits) >= 2 THEN
+								RETURN ROW(49::smallint, 'CU'::text, 53::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['119']::text[], '^(?:(?:[2-7]|8\d\d)\d{7}|[2-47]\d{6}|[34]\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1472::bigint, 6::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k >= 540 AND k < 550 AND length(digits) >= 2 THEN
+								RETURN ROW(9::smallint, 'AR'::text, 54::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:11|[89]\d\d)\d{8}|[2368]\d{9})$'::text, '^((?:0?(?:(11|2(?:2(?:02?|[13]|2[13-79]|4[1-6]|5[2457]|6[124-8]|7[1-4]|8[13-6]|9[1267])|3(?:02?|1[467]|2[03-6]|3[13-8]|[49][2-6]|5[2-8]|[67])|4(?:7[3-578]|9)|6(?:[0136]|2[24-6]|4[6-8]?|5[15-8])|80|9(?:0[1-3]|[19]|2\d|3[1-6]|4[02568]?|5[2-4]|6[2-46]|72?|8[23]?))|3(?:3(?:2[79]|6|8[2578])|4(?:0[0-24-9]|[12]|3[5-8]?|4[24-7]|5[4-68]?|6[02-9]|7[126]|8[2379]?|9[1-36-8])|5(?:1|2[1245]|3[237]?|4[1-46-9]|6[2-4]|7[1-6]|8[2-5]?)|6[24]|7(?:[069]|1[1568]|2[15]|3[145]|4[13]|5[14-8]|7[2-57]|8[126])|8(?:[01]|2[15-7]|3[2578]?|4[13-6]|5[4-8]?|6[1-357-9]|7[36-8]?|8[5-8]?|9[124])))15)?))'::text, NULL::text[], 1::smallint, 15::smallint, NULL::text, '9$1'::text, 3072::bigint, 10::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k >= 550 AND k < 560 AND length(digits) >= 2 THEN
+								RETURN ROW(30::smallint, 'BR'::text, 55::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:00(?:1[245]|2[1-35]|31|4[13]|[56]5|99))'::text, NULL::text[], '^(?:[1-467]\d{9,10}|55[0-46-9]\d{8}|[34]\d{7}|55\d{7,8}|(?:5[0-46-9]|[89]\d)\d{7,9})$'::text, '^((?:(?:0|90)(?:(1[245]|2[1-35]|31|4[13]|[56]5|99)(\d{10,11}))?))'::text, NULL::text[], 2::smallint, 513::smallint, NULL::text, '$2'::text, 3840::bigint, 8::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+						ELSE
+							IF k < 580 THEN
+								IF k >= 560 AND k < 570 AND length(digits) >= 2 THEN
+									RETURN ROW(44::smallint, 'CL'::text, 56::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:(?:0|1(?:1[0-69]|2[02-5]|5[13-58]|69|7[0167]|8[018]))0)'::text, NULL::text[], '^(?:12300\d{6}|6\d{9,10}|[2-9]\d{8})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 3584::bigint, 9::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k >= 570 AND k < 580 AND length(digits) >= 2 THEN
+									RETURN ROW(47::smallint, 'CO'::text, 57::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:00(?:4(?:[14]4|56)|[579]))'::text, NULL::text[], '^(?:(?:46|60\d\d)\d{6}|(?:1\d|[39])\d{9})$'::text, '^((?:0([3579]|4(?:[14]4|56))?))'::text, NULL::text[], 1::smallint, 1::smallint, NULL::text, NULL::text, 3328::bigint, 8::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k >= 580 AND k < 590 AND length(digits) >= 2 THEN
+									RETURN ROW(232::smallint, 'VE'::text, 58::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[68]00\d{7}|(?:[24]\d|[59]0)\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1024::bigint, 10::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 590 AND length(digits) >= 3 THEN
+									RETURN ROW(85::smallint, 'GP'::text, 590::smallint, 0::smallint, 3::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:7090\d{5}|(?:[56]9|[89]\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, ARRAY['^(?:(?:59(?:0(?:0[1-68]|[14][0-24-9]|2[0-68]|3[1-9]|5[3-579]|[68][0-689]|7[08]|9\d)|87\d)|80[6-9]\d\d)\d{4})$', '^(?:(?:69(?:0\d\d|1(?:2[2-9]|3[0-5]))|7090[0-4])\d{4})$', '^(?:80[0-5]\d{6})$', '^(?:8[129]\d{7})$', NULL, NULL, NULL, NULL, '^(?:9(?:(?:39[5-7]|76[018])\d|475[0-6])\d{4})$', NULL]::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					ELSE
+						IF k < 594 THEN
+							IF k = 591 AND length(digits) >= 3 THEN
+								RETURN ROW(28::smallint, 'BO'::text, 591::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:00(?:1\d)?)'::text, NULL::text[], '^(?:(?:[2-7]\d\d|8001)\d{5})$'::text, '^((?:0(1\d)?))'::text, NULL::text[], 1::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 592 AND length(digits) >= 3 THEN
+								RETURN ROW(91::smallint, 'GY'::text, 592::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['001']::text[], '^(?:(?:[2-8]\d{3}|9008)\d{3})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 593 AND length(digits) >= 3 THEN
+								RETURN ROW(61::smallint, 'EC'::text, 593::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:1\d{9,10}|(?:[2-7]|9\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 3840::bigint, 8::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+						ELSE
+							IF k < 596 THEN
+								IF k = 594 AND length(digits) >= 3 THEN
+									RETURN ROW(78::smallint, 'GF'::text, 594::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:694\d|7093)\d{5}|(?:59|[89]\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 595 AND length(digits) >= 3 THEN
+									RETURN ROW(181::smallint, 'PY'::text, 595::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[36-8]\d{5,8}|4\d{6,8}|59\d{6}|9\d{5,10}|(?:2\d|5[0-8])\d{6,7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 4032::bigint, 6::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 596 AND length(digits) >= 3 THEN
+									RETURN ROW(146::smallint, 'MQ'::text, 596::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:7091\d{5}|(?:[56]9|[89]\d)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 597 AND length(digits) >= 3 THEN
+									RETURN ROW(202::smallint, 'SR'::text, 597::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[2-5]|[6-9]\d)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 192::bigint, 6::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					END IF;
+				END IF;
+			ELSE
+				IF k < 675 THEN
+					IF k < 640 THEN
+						IF k < 610 THEN
+							IF k = 598 AND length(digits) >= 3 THEN
+								RETURN ROW(228::smallint, 'UY'::text, 598::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:0(?:0|1[3-9]\d))'::text, NULL::text[], '^(?:0004\d{2,9}|[1249]\d{7}|2\d{3,4}|(?:[49]\d|80)\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 16368::bigint, 4::smallint, 13::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 599 AND length(digits) >= 3 THEN
+								RETURN ROW(51::smallint, 'CW'::text, 599::smallint, 0::smallint, 2::smallint, 4294967039::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[34]1|60|(?:7|9\d)\d)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, '^(?:[69])'::text, NULL::text, 384::bigint, 7::smallint, 8::smallint, ARRAY['^(?:9(?:4(?:3[0-5]|4[14]|6\d)|50\d|7(?:2[014]|3[02-9]|4[4-9]|6[357]|77|8[7-9])|8(?:3[39]|[46]\d|7[01]|8[57-9]))\d{4})$', '^(?:953[01]\d{4}|9(?:5[12467]|6[5-9])\d{5})$', NULL, NULL, NULL, NULL, NULL, '^(?:955\d{5})$', NULL, '^(?:60[0-2]\d{4})$']::text[], ARRAY[0, 0, 0, 0, 0, 0, 0, 256, 0, 128]::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k >= 600 AND k < 610 AND length(digits) >= 2 THEN
+								RETURN ROW(154::smallint, 'MY'::text, 60::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:1\d{8,9}|(?:3\d|[4-9])\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1792::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+						ELSE
+							IF k >= 610 AND k < 620 AND length(digits) >= 2 THEN
+								RETURN ROW(12::smallint, 'AU'::text, 61::smallint, 0::smallint, 3::smallint, 4294967263::bigint, '^(?:001[14-689]|14(?:1[14]|34|4[17]|[56]6|7[47]|88)0011)'::text, NULL::text[], '^(?:1(?:[0-79]\d{7}(?:\d(?:\d{2})?)?|8[0-24-9]\d{7})|[2-478]\d{8}|1\d{4,7})$'::text, '^((?:(183[12])|0))'::text, NULL::text[], 1::smallint, 3::smallint, NULL::text, NULL::text, 6112::bigint, 5::smallint, 12::smallint, ARRAY['^(?:(?:(?:241|349)0\d\d|8(?:51(?:0(?:0[03-9]|[12479]\d|3[2-9]|5[0-8]|6[1-9]|8[0-7])|1(?:[0235689]\d|1[0-69]|4[0-589]|7[0-47-9])|2(?:0[0-79]|[18][13579]|2[14-9]|3[0-46-9]|[4-6]\d|7[89]|9[0-4])|[34]\d\d)|91(?:(?:[0-58]\d|6[0135-9])\d|7(?:0[0-24-9]|[1-9]\d)|9(?:[0-46-9]\d|5[0-79]))))\d{3}|(?:2(?:[0-26-9]\d|3[0-8]|4[02-9]|5[0135-9])|3(?:[0-3589]\d|4[0-578]|6[1-9]|7[0-35-9])|7(?:[013-57-9]\d|2[0-8])|8(?:55|6[0-8]|[78]\d|9[02-9]))\d{6})$', '^(?:4(?:79[01]|83[0-36-9]|9(?:5[0-3]|6[0-4]))\d{5}|4(?:[0-36]\d|4[047-9]|[58][0-24-9]|7[02-8]|9[0-47-9])\d{6})$', '^(?:180(?:0\d{3}|2)\d{3})$', '^(?:190[0-26]\d{6})$', NULL, NULL, NULL, '^(?:163\d{2,6})$', '^(?:14(?:5(?:1[0458]|[23][458])|71\d)\d{4})$', '^(?:13(?:00\d{6}(?:\d{2})?|45[0-4]\d{3})|13\d{4})$']::text[], ARRAY[512, 512, 1152, 1024, 0, 0, 0, 992, 512, 5440]::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k >= 620 AND k < 630 AND length(digits) >= 2 THEN
+								RETURN ROW(97::smallint, 'ID'::text, 62::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:00[89])'::text, NULL::text[], '^(?:00[1-9]\d{9,14}|(?:[1-36]|8\d{5})\d{6}|00\d{9}|[1-9]\d{8,10}|[2-9]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 262016::bigint, 7::smallint, 17::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k >= 630 AND k < 640 AND length(digits) >= 2 THEN
+								RETURN ROW(173::smallint, 'PH'::text, 63::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[2-7]|9\d)\d{8}|2\d{5}|(?:1800|8)\d{7,9})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 16192::bigint, 6::smallint, 13::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+						END IF;
+					ELSE
+						IF k < 670 THEN
+							IF k >= 640 AND k < 650 AND length(digits) >= 2 THEN
+								RETURN ROW(167::smallint, 'NZ'::text, 64::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:0(?:0|161))'::text, NULL::text[], '^(?:[1289]\d{9}|50\d{5}(?:\d{2,3})?|[27-9]\d{7,8}|(?:[34]\d|6[0-35-9])\d{6}|8\d{4,6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 2016::bigint, 5::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k >= 650 AND k < 660 AND length(digits) >= 2 THEN
+								RETURN ROW(193::smallint, 'SG'::text, 65::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:0[0-3]\d)'::text, NULL::text[], '^(?:(?:(?:1\d|8)\d\d|7000)\d{7}|[3689]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 3328::bigint, 8::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k >= 660 AND k < 670 AND length(digits) >= 2 THEN
+								RETURN ROW(213::smallint, 'TH'::text, 66::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:00[1-9])'::text, NULL::text[], '^(?:(?:001800|[2-57]|[689]\d)\d{7}|1\d{7,9})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 9984::bigint, 8::smallint, 13::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+						ELSE
+							IF k < 673 THEN
+								IF k = 670 AND length(digits) >= 3 THEN
+									RETURN ROW(216::smallint, 'TL'::text, 670::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:7\d{7}|(?:[2-47]\d|[89]0)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 384::bigint, 7::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 672 AND length(digits) >= 3 THEN
+									RETURN ROW(159::smallint, 'NF'::text, 672::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[13]\d{5})$'::text, '^((?:([0-258]\d{4})$))'::text, NULL::text[], 1::smallint, 295::smallint, NULL::text, '3$1'::text, 64::bigint, 6::smallint, 6::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 673 AND length(digits) >= 3 THEN
+									RETURN ROW(27::smallint, 'BN'::text, 673::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[2-578]\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 674 AND length(digits) >= 3 THEN
+									RETURN ROW(165::smallint, 'NR'::text, 674::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:222|444|(?:55|8\d)\d|666|777|999)\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					END IF;
+				ELSE
+					IF k < 682 THEN
+						IF k < 678 THEN
+							IF k = 675 AND length(digits) >= 3 THEN
+								RETURN ROW(172::smallint, 'PG'::text, 675::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:00|140[1-3])'::text, NULL::text[], '^(?:(?:180|[78]\d{3})\d{4}|(?:[2-589]\d|64)\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 384::bigint, 7::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 676 AND length(digits) >= 3 THEN
+								RETURN ROW(219::smallint, 'TO'::text, 676::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:0800|(?:[5-8]\d\d|999)\d)\d{3}|[2-8]\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 160::bigint, 5::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 677 AND length(digits) >= 3 THEN
+								RETURN ROW(189::smallint, 'SB'::text, 677::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:0[01])'::text, NULL::text[], '^(?:[6-9]\d{6}|[1-6]\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 160::bigint, 5::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+						ELSE
+							IF k < 680 THEN
+								IF k = 678 AND length(digits) >= 3 THEN
+									RETURN ROW(236::smallint, 'VU'::text, 678::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[57-9]\d{6}|(?:[238]\d|48)\d{3})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 160::bigint, 5::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 679 AND length(digits) >= 3 THEN
+									RETURN ROW(69::smallint, 'FJ'::text, 679::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:0(?:0|52))'::text, NULL::text[], '^(?:45\d{5}|(?:0800\d|[235-9])\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 2176::bigint, 7::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 680 AND length(digits) >= 3 THEN
+									RETURN ROW(180::smallint, 'PW'::text, 680::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:01[12])'::text, NULL::text[], '^(?:(?:[24-8]\d\d|345|900)\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 681 AND length(digits) >= 3 THEN
+									RETURN ROW(237::smallint, 'WF'::text, 681::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:40|72|8\d{4})\d{4}|[89]\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 576::bigint, 6::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					ELSE
+						IF k < 686 THEN
+							IF k = 682 AND length(digits) >= 3 THEN
+								RETURN ROW(43::smallint, 'CK'::text, 682::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[2-578]\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 32::bigint, 5::smallint, 5::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 683 AND length(digits) >= 3 THEN
+								RETURN ROW(166::smallint, 'NU'::text, 683::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[4-7]|888\d)\d{3})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 144::bigint, 4::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 685 AND length(digits) >= 3 THEN
+								RETURN ROW(238::smallint, 'WS'::text, 685::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['0']::text[], '^(?:(?:[2-6]|8\d{5})\d{4}|[78]\d{6}|[68]\d{5})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1248::bigint, 5::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+						ELSE
+							IF k < 688 THEN
+								IF k = 686 AND length(digits) >= 3 THEN
+									RETURN ROW(114::smallint, 'KI'::text, 686::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[37]\d|6[0-79])\d{6}|(?:[2-48]\d|50)\d{3})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 288::bigint, 5::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 687 AND length(digits) >= 3 THEN
+									RETURN ROW(157::smallint, 'NC'::text, 687::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:050|[2-57-9]\d\d)\d{3})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 64::bigint, 6::smallint, 6::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 688 AND length(digits) >= 3 THEN
+									RETURN ROW(222::smallint, 'TV'::text, 688::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:2|7\d\d|90)\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 224::bigint, 5::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 689 AND length(digits) >= 3 THEN
+									RETURN ROW(171::smallint, 'PF'::text, 689::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:4\d{5}(?:\d{2})?|8\d{7,8})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 832::bigint, 6::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					END IF;
+				END IF;
+			END IF;
+		ELSE
+			IF k < 940 THEN
+				IF k < 856 THEN
+					IF k < 810 THEN
+						IF k < 700 THEN
+							IF k = 690 AND length(digits) >= 3 THEN
+								RETURN ROW(215::smallint, 'TK'::text, 690::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[2-47]\d{3,6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 240::bigint, 4::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 691 AND length(digits) >= 3 THEN
+								RETURN ROW(71::smallint, 'FM'::text, 691::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[39]\d\d|820)\d{4})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 692 AND length(digits) >= 3 THEN
+								RETURN ROW(139::smallint, 'MH'::text, 692::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['011']::text[], '^(?:329\d{4}|(?:[256]\d|45)\d{5})$'::text, NULL::text, ARRAY['1']::text[], 0::smallint, 2::smallint, NULL::text, NULL::text, 128::bigint, 7::smallint, 7::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+						ELSE
+							IF k >= 700 AND k < 800 THEN
+								RETURN ROW(186::smallint, 'RU'::text, 7::smallint, 0::smallint, 2::smallint, 4294967295::bigint, NULL::text, ARRAY['810']::text[], '^(?:8\d{13}|[347-9]\d{9})$'::text, NULL::text, ARRAY['8']::text[], 0::smallint, 256::smallint, '^(?:[3489])'::text, NULL::text, 17408::bigint, 10::smallint, 14::smallint, ARRAY['^(?:(?:3(?:0[12]|36|4[1-35-79]|5[1-3]|65|8[1-58]|9[0145])|4(?:01|1[1356]|2[13467]|7[1-5]|8[1-7]|9[1-689])|8(?:1[1-8]|2[01]|3[13-6]|4[0-8]|5[15-7]|6[0-35-79]|7[1-37-9]))\d{7})$', '^(?:9(?:[0-24-9]\d{4}|3(?:0(?:0(?:05|[124579]\d|3[0-7]|6[0-49]|8[04-9])|[1-9]\d\d)|[1-9]\d{3}))\d{4})$', '^(?:8(?:0[04]|108\d{3})\d{7})$', '^(?:80[39]\d{7})$', '^(?:808\d{7})$', NULL, NULL, NULL, NULL, NULL]::text[], ARRAY[1024, 1024, 0, 1024, 1024, 0, 0, 0, 0, 0]::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 800 AND length(digits) >= 3 THEN
+								RETURN ROW(245::smallint, ''::text, 800::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, NULL::text[], '^(?:(?:00|[1-9]\d)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 808 AND length(digits) >= 3 THEN
+								RETURN ROW(246::smallint, ''::text, 808::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, NULL::text[], '^(?:[1-9]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+						END IF;
+					ELSE
+						IF k < 850 THEN
+							IF k >= 810 AND k < 820 AND length(digits) >= 2 THEN
+								RETURN ROW(110::smallint, 'JP'::text, 81::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['010']::text[], '^(?:00[1-9]\d{6,14}|[25-9]\d{9}|(?:00|[1-9]\d\d)\d{6})$'::text, '^((?:(000[2569]\d{4,6})$|(?:(?:003768)0?)|0))'::text, NULL::text[], 1::smallint, 1::smallint, NULL::text, '$1'::text, 261888::bigint, 8::smallint, 17::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k >= 820 AND k < 830 AND length(digits) >= 2 THEN
+								RETURN ROW(118::smallint, 'KR'::text, 82::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:00(?:[125689]|3(?:[46]5|91)|7(?:00|27|3|55|6[126])))'::text, NULL::text[], '^(?:00[1-9]\d{8,11}|(?:[12]|5\d{3})\d{7}|[13-6]\d{9}|(?:[1-6]\d|80)\d{7}|[3-6]\d{4,5}|(?:00|7)0\d{8})$'::text, '^((?:0(8(?:[1-46-8]|5\d\d))?))'::text, NULL::text[], 1::smallint, 1::smallint, NULL::text, NULL::text, 32608::bigint, 5::smallint, 14::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k >= 840 AND k < 850 AND length(digits) >= 2 THEN
+								RETURN ROW(235::smallint, 'VN'::text, 84::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[12]\d{9}|[135-9]\d{8}|[16]\d{6,7}|7\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1920::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+						ELSE
+							IF k < 853 THEN
+								IF k = 850 AND length(digits) >= 3 THEN
+									RETURN ROW(117::smallint, 'KP'::text, 850::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00', '99']::text[], '^(?:85\d{6}|(?:19\d|[2-7])\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1280::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 852 AND length(digits) >= 3 THEN
+									RETURN ROW(92::smallint, 'HK'::text, 852::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:00(?:30|5[09]|[126-9]?))'::text, NULL::text[], '^(?:8[0-46-9]\d{6,7}|9\d{4,7}|(?:[2-7]|9\d{3})\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 3040::bigint, 5::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 853 AND length(digits) >= 3 THEN
+									RETURN ROW(144::smallint, 'MO'::text, 853::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:0800\d{3}|(?:28|[68]\d)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 384::bigint, 7::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 855 AND length(digits) >= 3 THEN
+									RETURN ROW(113::smallint, 'KH'::text, 855::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:00[14-9])'::text, NULL::text[], '^(?:1\d{9}|[1-9]\d{7,8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1792::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					END IF;
+				ELSE
+					IF k < 883 THEN
+						IF k < 878 THEN
+							IF k = 856 AND length(digits) >= 3 THEN
+								RETURN ROW(122::smallint, 'LA'::text, 856::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:2\d|3)\d{8}|(?:[235-8]\d|41)\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1792::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k >= 860 AND k < 870 AND length(digits) >= 2 THEN
+								RETURN ROW(46::smallint, 'CN'::text, 86::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:00|1(?:[12]\d|79)\d\d00)'::text, NULL::text[], '^(?:(?:(?:1[03-689]|2\d)\d\d|6)\d{8}|1\d{10}|[126]\d{6}(?:\d(?:\d{2})?)?|86\d{5,6}|(?:[3-579]\d|8[0-57-9])\d{5,9})$'::text, '^((?:(1(?:[12]\d|79)\d\d)|0))'::text, NULL::text[], 1::smallint, 3::smallint, NULL::text, NULL::text, 8064::bigint, 7::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 870 AND length(digits) >= 3 THEN
+								RETURN ROW(247::smallint, ''::text, 870::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, NULL::text[], '^(?:7\d{11}|[235-7]\d{8})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 4608::bigint, 9::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+						ELSE
+							IF k < 881 THEN
+								IF k = 878 AND length(digits) >= 3 THEN
+									RETURN ROW(248::smallint, ''::text, 878::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, NULL::text[], '^(?:10\d{10})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 4096::bigint, 12::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 880 AND length(digits) >= 3 THEN
+									RETURN ROW(18::smallint, 'BD'::text, 880::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[1-469]\d{9}|8[0-79]\d{7,8}|[2-79]\d{8}|[2-9]\d{7}|[3-9]\d{6}|[57-9]\d{5})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1984::bigint, 6::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 881 AND length(digits) >= 3 THEN
+									RETURN ROW(249::smallint, ''::text, 881::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, NULL::text[], '^(?:6\d{9}|[0-36-9]\d{8})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1536::bigint, 9::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 882 AND length(digits) >= 3 THEN
+									RETURN ROW(250::smallint, ''::text, 882::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, NULL::text[], '^(?:[13]\d{6}(?:\d{2,5})?|[19]\d{7}|(?:[25]\d\d|4)\d{7}(?:\d{2})?)$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 8064::bigint, 7::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					ELSE
+						IF k < 900 THEN
+							IF k = 883 AND length(digits) >= 3 THEN
+								RETURN ROW(251::smallint, ''::text, 883::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, NULL::text[], '^(?:(?:[1-4]\d|51)\d{6,10})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 7936::bigint, 8::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 886 AND length(digits) >= 3 THEN
+								RETURN ROW(223::smallint, 'TW'::text, 886::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:0(?:0[25-79]|19))'::text, NULL::text[], '^(?:[2-689]\d{8}|7\d{9,10}|[2-8]\d{7}|2\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 3968::bigint, 7::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 888 AND length(digits) >= 3 THEN
+								RETURN ROW(252::smallint, ''::text, 888::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, NULL::text[], '^(?:\d{11})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 2048::bigint, 11::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+						ELSE
+							IF k < 920 THEN
+								IF k >= 900 AND k < 910 AND length(digits) >= 2 THEN
+									RETURN ROW(220::smallint, 'TR'::text, 90::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:4\d{6}|8\d{11,12}|(?:[2-58]\d\d|900)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 13440::bigint, 7::smallint, 13::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k >= 910 AND k < 920 AND length(digits) >= 2 THEN
+									RETURN ROW(101::smallint, 'IN'::text, 91::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:000800|[2-9]\d\d)\d{7}|1\d{7,12})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 16128::bigint, 8::smallint, 13::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k >= 920 AND k < 930 AND length(digits) >= 2 THEN
+									RETURN ROW(174::smallint, 'PK'::text, 92::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:122\d{6}|[24-8]\d{10,11}|9(?:[013-9]\d{8,10}|2(?:[01]\d\d|2(?:[06-8]\d|1[01]))\d{7})|(?:[2-8]\d{3}|92(?:[0-7]\d|8[1-9]))\d{6}|[24-9]\d{8}|[89]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 7936::bigint, 8::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k >= 930 AND k < 940 AND length(digits) >= 2 THEN
+									RETURN ROW(3::smallint, 'AF'::text, 93::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[2-7]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					END IF;
+				END IF;
+			ELSE
+				IF k < 972 THEN
+					IF k < 964 THEN
+						IF k < 961 THEN
+							IF k >= 940 AND k < 950 AND length(digits) >= 2 THEN
+								RETURN ROW(126::smallint, 'LK'::text, 94::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[1-9]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k >= 950 AND k < 960 AND length(digits) >= 2 THEN
+								RETURN ROW(142::smallint, 'MM'::text, 95::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:1\d{5,7}|95\d{6}|(?:[4-7]|9[0-46-9])\d{6,8}|(?:2|8\d)\d{5,8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1984::bigint, 6::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 960 AND length(digits) >= 3 THEN
+								RETURN ROW(151::smallint, 'MV'::text, 960::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:0(?:0|19))'::text, NULL::text[], '^(?:(?:800|9[0-57-9]\d)\d{7}|[34679]\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 1152::bigint, 7::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+						ELSE
+							IF k = 961 AND length(digits) >= 3 THEN
+								RETURN ROW(123::smallint, 'LB'::text, 961::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[27-9]\d{7}|[13-9]\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 384::bigint, 7::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 962 AND length(digits) >= 3 THEN
+								RETURN ROW(109::smallint, 'JO'::text, 962::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:(?:[2689]|7\d)\d|32|427|53)\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 963 AND length(digits) >= 3 THEN
+								RETURN ROW(207::smallint, 'SY'::text, 963::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[1-359]\d{8}|[1-5]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 768::bigint, 8::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+						END IF;
+					ELSE
+						IF k < 967 THEN
+							IF k = 964 AND length(digits) >= 3 THEN
+								RETURN ROW(103::smallint, 'IQ'::text, 964::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:1|7\d\d)\d{7}|[2-6]\d{7,8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1792::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 965 AND length(digits) >= 3 THEN
+								RETURN ROW(119::smallint, 'KW'::text, 965::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:18\d{5}|(?:[2569]\d|41)\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 384::bigint, 7::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 966 AND length(digits) >= 3 THEN
+								RETURN ROW(188::smallint, 'SA'::text, 966::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[15]\d|800|92)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1536::bigint, 9::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+						ELSE
+							IF k < 970 THEN
+								IF k = 967 AND length(digits) >= 3 THEN
+									RETURN ROW(240::smallint, 'YE'::text, 967::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:1|7\d)\d{7}|[1-7]\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 896::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 968 AND length(digits) >= 3 THEN
+									RETURN ROW(168::smallint, 'OM'::text, 968::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:1505|[279]\d{3}|500)\d{4}|800\d{5,6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 896::bigint, 7::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 970 AND length(digits) >= 3 THEN
+									RETURN ROW(178::smallint, 'PS'::text, 970::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[2489]2\d{6}|(?:1\d|5)\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1792::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 971 AND length(digits) >= 3 THEN
+									RETURN ROW(2::smallint, 'AE'::text, 971::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[4-7]\d|9[0-689])\d{7}|800\d{2,9}|[2-4679]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 8160::bigint, 5::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					END IF;
+				ELSE
+					IF k < 980 THEN
+						IF k < 975 THEN
+							IF k = 972 AND length(digits) >= 3 THEN
+								RETURN ROW(99::smallint, 'IL'::text, 972::smallint, 0::smallint, 1::smallint, 4294967295::bigint, '^(?:0(?:0|1(?:05|[2-9])))'::text, NULL::text[], '^(?:1\d{6}(?:\d{3,5})?|[57]\d{8}|[1-489]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 8064::bigint, 7::smallint, 12::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 973 AND length(digits) >= 3 THEN
+								RETURN ROW(22::smallint, 'BH'::text, 973::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[136-9]\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 974 AND length(digits) >= 3 THEN
+								RETURN ROW(182::smallint, 'QA'::text, 974::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:800\d{4}|(?:2|800)\d{6}|(?:0080|[3-7])\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 2944::bigint, 7::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+						ELSE
+							IF k < 977 THEN
+								IF k = 975 AND length(digits) >= 3 THEN
+									RETURN ROW(32::smallint, 'BT'::text, 975::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[178]\d{7}|[2-8]\d{6})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 384::bigint, 7::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 976 AND length(digits) >= 3 THEN
+									RETURN ROW(143::smallint, 'MN'::text, 976::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['001']::text[], '^(?:[12]\d{7,9}|[5-9]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1792::bigint, 8::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 977 AND length(digits) >= 3 THEN
+									RETURN ROW(164::smallint, 'NP'::text, 977::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:1\d|9)\d{9}|[1-9]\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 3328::bigint, 8::smallint, 11::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 979 AND length(digits) >= 3 THEN
+									RETURN ROW(253::smallint, ''::text, 979::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, NULL::text[], '^(?:[1359]\d{8})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					ELSE
+						IF k < 994 THEN
+							IF k >= 980 AND k < 990 AND length(digits) >= 2 THEN
+								RETURN ROW(104::smallint, 'IR'::text, 98::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:[1-9]\d{9}|(?:[1-8]\d\d|9)\d{3,4})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1264::bigint, 4::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 992 AND length(digits) >= 3 THEN
+								RETURN ROW(214::smallint, 'TJ'::text, 992::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['810']::text[], '^(?:(?:[0-57-9]\d|66)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+							IF k = 993 AND length(digits) >= 3 THEN
+								RETURN ROW(217::smallint, 'TM'::text, 993::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['810']::text[], '^(?:[1-7]\d{7})$'::text, NULL::text, ARRAY['8']::text[], 0::smallint, 256::smallint, NULL::text, NULL::text, 256::bigint, 8::smallint, 8::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+							END IF;
+						ELSE
+							IF k < 996 THEN
+								IF k = 994 AND length(digits) >= 3 THEN
+									RETURN ROW(15::smallint, 'AZ'::text, 994::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:365\d{6}|(?:[124579]\d|60|88)\d{7})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 995 AND length(digits) >= 3 THEN
+									RETURN ROW(77::smallint, 'GE'::text, 995::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:[3-57]\d\d|800)\d{6})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							ELSE
+								IF k = 996 AND length(digits) >= 3 THEN
+									RETURN ROW(112::smallint, 'KG'::text, 996::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:8\d{9}|[235-9]\d{8})$'::text, NULL::text, ARRAY['0']::text[], 0::smallint, 1::smallint, NULL::text, NULL::text, 1536::bigint, 9::smallint, 10::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+								IF k = 998 AND length(digits) >= 3 THEN
+									RETURN ROW(229::smallint, 'UZ'::text, 998::smallint, 0::smallint, 1::smallint, 4294967295::bigint, NULL::text, ARRAY['00']::text[], '^(?:(?:20|33|[5-9]\d)\d{7})$'::text, NULL::text, NULL::text[], 0::smallint, 0::smallint, NULL::text, NULL::text, 512::bigint, 9::smallint, 9::smallint, NULL::text[], NULL::bigint[])::hotel_agent.e164_plan;
+								END IF;
+							END IF;
+						END IF;
+					END IF;
+				END IF;
+			END IF;
+		END IF;
+	END IF;
 	RETURN NULL;
 END
 $$;
