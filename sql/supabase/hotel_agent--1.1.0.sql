@@ -3071,12 +3071,14 @@ DECLARE
 	rplan hotel_agent.e164_plan;
 	sel hotel_agent.e164_plan;
 	mainp hotel_agent.e164_plan;
-	have_nn boolean := false;
+	have_nn boolean;
 	natoff integer;
-	m integer := -1;
+	m integer;
 	r integer;
 	n integer;
 	t text;
+	-- (variables without a value cost nothing to set up: every value given
+	-- here is an expression PL/pgSQL evaluates on every call)
 	-- a constant once planned: the heap warm-up runs once a session
 	warm constant boolean := hotel_agent.e164_parse_heap_warmup();
 BEGIN
@@ -3107,9 +3109,7 @@ BEGIN
 
 	IF starts_with(digits, '+') THEN
 		d := substr(digits, 2);
-		IF starts_with(d, '0') OR d = '' THEN
-			RETURN chr(1) || '3';
-		END IF;
+		-- NULL as well for '' and a leading 0
 		mainp := hotel_agent.e164_plan_of_calling_code(d);
 		IF mainp.plan IS NULL THEN
 			RETURN chr(1) || '3';
@@ -3118,6 +3118,7 @@ BEGIN
 		natoff := length(mainp.cc::text);
 	ELSE
 		d := digits;
+		m := -1;
 		IF rplan.plan IS NOT NULL THEN
 			IF rplan.idd_literals IS NOT NULL THEN
 				FOREACH lit IN ARRAY rplan.idd_literals LOOP
@@ -3187,7 +3188,7 @@ BEGIN
 	-- disagree on the length (otherwise it is e164_parse_check_length(),
 	-- written out): every call costs a search_path switch, and most numbers
 	-- need none of the three.
-	IF NOT have_nn THEN
+	IF have_nn IS NULL THEN
 		nn := substr(d, natoff + 1);
 		IF NOT (nn = '' OR (sel.npfp_literals IS NULL AND (sel.npfp_rx IS NULL
 				OR (sel.npfp_first >> (ascii(nn) - 48)) & 1 <> 1))) THEN
