@@ -2,6 +2,14 @@
 -- as one DELETE per user (the query the C code falls back to), serialized
 -- per user by a transaction-level advisory lock on the user's bucket.
 --
+-- Both pruning functions plan their DELETE with bitmap and sequential
+-- scans off, so that the user's rows are read by a plain index scan, as
+-- the C code reads them: a plain index scan marks the index entries of
+-- rows it finds dead (pruned by earlier inserts) and later scans skip
+-- them, where a bitmap scan, the planner's choice for a dozen scattered
+-- rows, visits the heap page of every row pruned since the last vacuum
+-- on every insert (doc/benchmarks.md, supabase (3)).
+--
 -- Differences from the extension, none visible to the backend's calls:
 -- * hotel_agent.password_history_keep is a plain placeholder setting here
 --   (no library registers it): a bad value is refused when read, by
@@ -35,6 +43,8 @@ CREATE OR REPLACE FUNCTION hotel_agent.prune_password_history(user_id text, keep
 RETURNS integer
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = ''
+SET enable_bitmapscan = off
+SET enable_seqscan = off
 AS $$
 DECLARE
     k integer;
@@ -75,6 +85,8 @@ $$;
 CREATE OR REPLACE FUNCTION hotel_agent.password_history_prune() RETURNS trigger
 LANGUAGE plpgsql VOLATILE PARALLEL UNSAFE
 SET search_path = ''
+SET enable_bitmapscan = off
+SET enable_seqscan = off
 AS $$
 DECLARE
     k integer;
