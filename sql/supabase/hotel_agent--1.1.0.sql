@@ -3037,7 +3037,7 @@ $$;
 -- large sort or detoasted value does in a long-lived backend.
 -- Once a session: the function is IMMUTABLE and takes no argument, so the
 -- planner folds a call into the constant true when it first plans the
--- calling expression (e164_parse()'s, resolve_tenant()'s).
+-- calling expression (e164_parse()'s first condition).
 CREATE OR REPLACE FUNCTION hotel_agent.e164_parse_heap_warmup()
 RETURNS boolean
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
@@ -3079,11 +3079,12 @@ DECLARE
 	t text;
 	-- (variables without a value cost nothing to set up: every value given
 	-- here is an expression PL/pgSQL evaluates on every call)
-	-- a constant once planned: the heap warm-up runs once a session
-	warm constant boolean := hotel_agent.e164_parse_heap_warmup();
 BEGIN
-	-- at most 250 characters; the byte bound comes first
-	IF octet_length(raw) > 1000 OR (octet_length(raw) > 250 AND length(raw) > 250) THEN
+	-- At most 250 characters, the byte bound first.  The condition also
+	-- calls the heap warm-up, which the planner folds into the constant
+	-- true when it first plans the expression: it runs once a session.
+	IF hotel_agent.e164_parse_heap_warmup()
+		AND (octet_length(raw) > 1000 OR (octet_length(raw) > 250 AND length(raw) > 250)) THEN
 		RETURN chr(1) || '9';
 	END IF;
 	IF region IS NOT NULL AND region <> '' THEN
