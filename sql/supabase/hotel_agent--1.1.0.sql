@@ -2850,16 +2850,11 @@ BEGIN
 		RETURN num;
 	END IF;
 	IF sel.lengths <> 0 THEN
-		-- e164_parse_length_for(), written out when the plans of the
-		-- calling code agree on the length
+		-- e164_parse_length_for() without its checks of the other plans
+		-- when the plans of the calling code agree on the length
 		n := length(after);
 		IF n < 32 AND (sel.cc_agree >> n) & 1 = 1 THEN
-			r := CASE
-				WHEN n = sel.min_len THEN 0
-				WHEN n < sel.min_len THEN 1
-				WHEN n > sel.max_len THEN 2
-				WHEN (sel.lengths >> n) & 1 = 1 THEN 0
-				ELSE 3 END;
+			r := hotel_agent.e164_parse_check_length(sel.lengths, sel.min_len, sel.max_len, n);
 		ELSE
 			r := hotel_agent.e164_parse_length_for(sel, after);
 		END IF;
