@@ -3329,6 +3329,10 @@ DECLARE
 	dom text;
 	r text;
 BEGIN
+	-- (the e-mail path's loop below would never end on NULL)
+	IF raw IS NULL THEN
+		RETURN NULL;
+	END IF;
 	t := btrim(raw, ws);
 	at := strpos(reverse(t), '@');
 	IF at = 0 THEN

@@ -125,6 +125,77 @@ like($out, qr/ERROR:  keep must not be negative/, 'a negative keep');
 is(query('ha_script', q{SELECT hotel_agent.is_valid_time_zone(z) FROM unnest(ARRAY['UTC', 'america/new_york', 'ART', 'Mars/Olympus_Mons', '']) z}),
 	"t\nt\nf\nf\nf", 'time zones: the rule of the extension');
 
+# The internal helpers of the twins are executable by PUBLIC (the public
+# functions run with the caller's rights), so any role may call them with
+# any arguments: every helper with every combination of NULL, empty, long,
+# non-ASCII and out-of-range values, and numbering plans that are NULL,
+# all-NULL or hostile (invalid patterns, impossible lengths), as a role
+# with no other right. Each call returns or raises a clean error; none
+# raises an internal error, and none runs on (e164_parse_identifier(NULL,
+# ...) once looped for ever): the whole run has one minute.
+query('ha_script', 'DROP ROLE IF EXISTS regress_script_anyone; CREATE ROLE regress_script_anyone');
+my $hostile = <<'SQL';
+SET ROLE regress_script_anyone;
+SET statement_timeout = '60s';
+CREATE TEMP TABLE literals (typ regtype, lit text);
+INSERT INTO literals VALUES
+	('text', 'NULL'), ('text', $$''$$), ('text', $$'+'$$), ('text', $$'0'$$), ('text', $$E'\u00e9@'$$),
+	('text', $$repeat('9', 300)$$), ('text', $$'P4'$$), ('text', $$'x@lid'$$),
+	('integer', 'NULL'), ('integer', '-1'), ('integer', '0'), ('integer', '64'), ('integer', '2147483647'),
+	('smallint', 'NULL'), ('smallint', '-1'), ('smallint', '0'), ('smallint', '32767'),
+	('bigint', 'NULL'), ('bigint', '-1'), ('bigint', '0'), ('bigint', '9223372036854775807'),
+	('boolean', 'NULL'), ('boolean', 'true'), ('boolean', 'false'),
+	('hotel_agent.e164_plan', 'NULL'),
+	('hotel_agent.e164_plan', $$(SELECT p FROM hotel_agent.e164_plan p WHERE p.region = 'AR')$$),
+	('hotel_agent.e164_plan', $$(SELECT p FROM hotel_agent.e164_plan p WHERE p.region = 'US')$$),
+	('hotel_agent.e164_plan', $$ROW(NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)::hotel_agent.e164_plan$$),
+	('hotel_agent.e164_plan', $$(SELECT ROW(p.plan, p.region, p.cc, p.member, 2, 0, '(', NULL, '(', '(', NULL, 9, -1, '(', '$9', -1, -5, 99, ARRAY['('], ARRAY[-1])::hotel_agent.e164_plan FROM hotel_agent.e164_plan p WHERE p.region = 'AR')$$);
+CREATE TEMP TABLE outcomes (call text, state text);
+DO $$
+DECLARE
+	call record;
+	st text;
+BEGIN
+	FOR call IN
+		WITH RECURSIVE fn AS (
+			SELECT p.proname::text AS name, p.proretset AS srf,
+				   ARRAY(SELECT t::regtype FROM unnest(p.proargtypes::oid[]) t) AS types
+			FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+			WHERE n.nspname = 'hotel_agent'
+			  AND p.proname ~ '^(e164_parse|e164_plan_of_|resolve_tenant_row$)'
+		), combos AS (
+			SELECT name, srf, types, 0 AS i, ARRAY[]::text[] AS args FROM fn
+			UNION ALL
+			SELECT c.name, c.srf, c.types, c.i + 1, c.args || format('(%s)::%s', l.lit, l.typ)
+			FROM combos c JOIN literals l ON l.typ = c.types[c.i + 1]
+			WHERE c.i < cardinality(c.types)
+		)
+		SELECT format('SELECT %s hotel_agent.%I(%s)', CASE WHEN srf THEN '* FROM' ELSE '' END,
+					  name, array_to_string(args, ', ')) AS stmt
+		FROM combos WHERE i = cardinality(types)
+	LOOP
+		BEGIN
+			SET LOCAL statement_timeout = '5s';
+			EXECUTE call.stmt;
+			st := '00000';
+		EXCEPTION WHEN OTHERS THEN
+			GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE;
+		END;
+		INSERT INTO outcomes VALUES (call.stmt, st);
+	END LOOP;
+END
+$$;
+SELECT count(*) || '|' || count(DISTINCT split_part(call, '(', 1)) || '|' ||
+	   coalesce((SELECT string_agg(call || ' -> ' || state, E'\n') FROM outcomes WHERE state ~ '^(XX|58|57)'), '')
+FROM outcomes;
+SQL
+my ($helper_calls, $helpers_called, $bad_states) = split(/\|/, query('ha_script', $hostile), 3);
+is($helpers_called, query('ha_script', q{SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+	WHERE n.nspname = 'hotel_agent' AND p.proname ~ '^(e164_parse|e164_plan_of_|resolve_tenant_row$)'}),
+	"every internal helper was called ($helper_calls calls)");
+is($bad_states // '', '', 'no helper call raised an internal, resource or operator error');
+query('ha_script', 'DROP ROLE regress_script_anyone');
+
 is(query('ha_script', q{SELECT string_agg(check_name || ': ' || detail, E'\n') FROM hotel_agent.validate()
 	WHERE NOT ok AND check_name NOT LIKE 'maintenance%'}), '', 'validate() finds nothing wrong with the script build');
 system("dropdb ha_script");
