@@ -494,10 +494,9 @@ function emitSql() {
 	for (let n = 0; n < 1000; n++) {
 		const c = callingCodes[n]
 		if (!c) { continue }
+		const agree = agreeMask(members.slice(c.first, c.first + c.count))
 		for (let k = 0; k < c.count; k++) {
-			memberOf.set(members[c.first + k], {
-				k, count: c.count, agree: agreeMask(members.slice(c.first, c.first + c.count))
-			})
+			memberOf.set(members[c.first + k], { k, count: c.count, agree })
 		}
 	}
 	const planColumnTypes = ['smallint', 'text', 'smallint', 'smallint', 'smallint', 'bigint', 'text', 'text[]',
