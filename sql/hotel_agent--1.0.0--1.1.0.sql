@@ -1233,6 +1233,8 @@ AS $$
 DECLARE
     p record;
     stmt text;
+    policy_tables pg_catalog.regclass[];
+    t pg_catalog.regclass;
 BEGIN
     IF grant_backend_access.role IS NULL OR include_operations IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
@@ -1245,6 +1247,36 @@ BEGIN
             HINT = 'Create the role first (CREATE ROLE ... LOGIN), then grant it access. PUBLIC is not a role here: access is granted to one role.';
     END IF;
 
+    -- Tables with row level security (all six in the pure-SQL build: see
+    -- 95_supabase.sql) show a role without BYPASSRLS none of their rows,
+    -- whatever it is granted; only a superuser may create a BYPASSRLS
+    -- role on PostgreSQL 15. The role gets one policy per such table that
+    -- lets it reach every row: its privileges below still decide what it
+    -- may do with them. Tables without row level security get none. The
+    -- tables are those of backend_access_privileges() in the six tables'
+    -- schema (the six).
+    policy_tables := ARRAY(
+        SELECT c.oid::pg_catalog.regclass
+        FROM pg_catalog.pg_class c
+        WHERE c.relnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
+          AND c.relrowsecurity
+          AND c.oid OPERATOR(pg_catalog.=) ANY (ARRAY(
+              SELECT pg_catalog.to_regclass(b.object_name)::pg_catalog.oid
+              FROM hotel_agent.backend_access_privileges(true) b
+              WHERE b.object_type OPERATOR(pg_catalog.=) 'table'))
+          AND NOT EXISTS (SELECT FROM pg_catalog.pg_policy pol
+                          WHERE pol.polrelid OPERATOR(pg_catalog.=) c.oid
+                            AND pol.polname OPERATOR(pg_catalog.=) ('hotel_agent_backend_' OPERATOR(pg_catalog.||) grant_backend_access.role))
+        ORDER BY c.relname);
+    -- Those tables are locked before the GRANTs change their pg_class rows,
+    -- in the mode CREATE POLICY takes: locked after, CREATE POLICY could
+    -- wait for an autovacuum that waits for this transaction (PostgreSQL 17
+    -- makes VACUUM and ANALYZE wait for it before updating those rows), a
+    -- deadlock; locked first, the autovacuum is cancelled instead.
+    FOREACH t IN ARRAY policy_tables LOOP
+        EXECUTE pg_catalog.format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', t);
+    END LOOP;
+
     FOR p IN SELECT * FROM hotel_agent.backend_access_privileges(include_operations) LOOP
         stmt := pg_catalog.format('GRANT %s ON %s %s TO %I', p.privileges,
                                   pg_catalog.upper(p.object_type), p.object_name, grant_backend_access.role);
@@ -1252,30 +1284,10 @@ BEGIN
         RETURN NEXT stmt;
     END LOOP;
 
-    -- Tables with row level security (all six in the pure-SQL build: see
-    -- 95_supabase.sql) show a role without BYPASSRLS none of their rows,
-    -- whatever it is granted; only a superuser may create a BYPASSRLS
-    -- role on PostgreSQL 15. The role gets one policy per such table that
-    -- lets it reach every row: its privileges above still decide what it
-    -- may do with them. Tables without row level security get none. The
-    -- tables are those of backend_access_privileges() in the six tables'
-    -- schema (the six).
-    FOR stmt IN
-        SELECT pg_catalog.format('CREATE POLICY %I ON %s TO %I USING (true) WITH CHECK (true)',
-                                 'hotel_agent_backend_' OPERATOR(pg_catalog.||) grant_backend_access.role,
-                                 c.oid::pg_catalog.regclass, grant_backend_access.role)
-        FROM pg_catalog.pg_class c
-        WHERE c.relnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
-          AND c.relrowsecurity
-          AND c.oid OPERATOR(pg_catalog.=) ANY (ARRAY(
-              SELECT pg_catalog.to_regclass(t.object_name)::pg_catalog.oid
-              FROM hotel_agent.backend_access_privileges(true) t
-              WHERE t.object_type OPERATOR(pg_catalog.=) 'table'))
-          AND NOT EXISTS (SELECT FROM pg_catalog.pg_policy pol
-                          WHERE pol.polrelid OPERATOR(pg_catalog.=) c.oid
-                            AND pol.polname OPERATOR(pg_catalog.=) ('hotel_agent_backend_' OPERATOR(pg_catalog.||) grant_backend_access.role))
-        ORDER BY c.relname
-    LOOP
+    FOREACH t IN ARRAY policy_tables LOOP
+        stmt := pg_catalog.format('CREATE POLICY %I ON %s TO %I USING (true) WITH CHECK (true)',
+                                  'hotel_agent_backend_' OPERATOR(pg_catalog.||) grant_backend_access.role,
+                                  t, grant_backend_access.role);
         EXECUTE stmt;
         RETURN NEXT stmt;
     END LOOP;
@@ -1293,6 +1305,8 @@ AS $$
 DECLARE
     p record;
     stmt text;
+    policy_tables pg_catalog.regclass[];
+    t pg_catalog.regclass;
 BEGIN
     IF revoke_backend_access.role IS NULL THEN
         RAISE EXCEPTION USING ERRCODE = 'null_value_not_allowed',
@@ -1305,6 +1319,24 @@ BEGIN
             HINT = 'Pass the role that hotel_agent.grant_backend_access() was given.';
     END IF;
 
+    -- The row level security policies grant_backend_access() made, on the
+    -- tables of backend_access_privileges() as there; their tables are
+    -- locked before the REVOKEs, as there.
+    policy_tables := ARRAY(
+        SELECT c.oid::pg_catalog.regclass
+        FROM pg_catalog.pg_class c
+        JOIN pg_catalog.pg_policy pol ON pol.polrelid OPERATOR(pg_catalog.=) c.oid
+        WHERE c.relnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
+          AND c.oid OPERATOR(pg_catalog.=) ANY (ARRAY(
+              SELECT pg_catalog.to_regclass(b.object_name)::pg_catalog.oid
+              FROM hotel_agent.backend_access_privileges(true) b
+              WHERE b.object_type OPERATOR(pg_catalog.=) 'table'))
+          AND pol.polname OPERATOR(pg_catalog.=) ('hotel_agent_backend_' OPERATOR(pg_catalog.||) revoke_backend_access.role)
+        ORDER BY c.relname);
+    FOREACH t IN ARRAY policy_tables LOOP
+        EXECUTE pg_catalog.format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', t);
+    END LOOP;
+
     FOR p IN SELECT * FROM hotel_agent.backend_access_privileges(true) LOOP
         stmt := pg_catalog.format('REVOKE %s ON %s %s FROM %I', p.privileges,
                                   pg_catalog.upper(p.object_type), p.object_name, revoke_backend_access.role);
@@ -1312,20 +1344,9 @@ BEGIN
         RETURN NEXT stmt;
     END LOOP;
 
-    -- The row level security policies grant_backend_access() made, on the
-    -- tables of backend_access_privileges() as there.
-    FOR stmt IN
-        SELECT pg_catalog.format('DROP POLICY %I ON %s', pol.polname, c.oid::pg_catalog.regclass)
-        FROM pg_catalog.pg_class c
-        JOIN pg_catalog.pg_policy pol ON pol.polrelid OPERATOR(pg_catalog.=) c.oid
-        WHERE c.relnamespace OPERATOR(pg_catalog.=) '@extschema@'::pg_catalog.regnamespace
-          AND c.oid OPERATOR(pg_catalog.=) ANY (ARRAY(
-              SELECT pg_catalog.to_regclass(t.object_name)::pg_catalog.oid
-              FROM hotel_agent.backend_access_privileges(true) t
-              WHERE t.object_type OPERATOR(pg_catalog.=) 'table'))
-          AND pol.polname OPERATOR(pg_catalog.=) ('hotel_agent_backend_' OPERATOR(pg_catalog.||) revoke_backend_access.role)
-        ORDER BY c.relname
-    LOOP
+    FOREACH t IN ARRAY policy_tables LOOP
+        stmt := pg_catalog.format('DROP POLICY %I ON %s',
+                                  'hotel_agent_backend_' OPERATOR(pg_catalog.||) revoke_backend_access.role, t);
         EXECUTE stmt;
         RETURN NEXT stmt;
     END LOOP;
